@@ -1,0 +1,66 @@
+"""Wiring of the catalog side: embedder, vector store, search, and first-use ingest."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from assistant.settings import Settings
+from knowledge.catalog import load_titles
+from knowledge.embeddings import Embedder
+from knowledge.store import CatalogStore, IngestReport
+from tools.search import CatalogSearch, SearchResult
+
+log = logging.getLogger(__name__)
+
+
+def build_store(settings: Settings, embedder: Embedder | None = None) -> CatalogStore:
+    embedder = embedder or Embedder(settings.embedding_model, settings.device)
+    if settings.chroma_url:
+        return CatalogStore(embedder, url=settings.chroma_url, collection=settings.collection,
+                            lock_dir=settings.data_dir)
+    return CatalogStore(embedder, path=settings.chroma_dir, collection=settings.collection)
+
+
+def ingest(settings: Settings, store: CatalogStore, rebuild: bool = False, progress: bool = True) -> IngestReport:
+    """Load the configured catalog and bring the index up to date with it."""
+    titles = load_titles(settings.catalog_path)
+    if rebuild:
+        store.reset()
+    return store.ingest(titles, progress=progress)
+
+
+@dataclass
+class Catalog:
+    """The catalog as the rest of the assistant sees it: search, with the index built on first use."""
+
+    settings: Settings
+    store: CatalogStore
+    backend: str = "memory"
+    _search: CatalogSearch | None = field(default=None, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, backend: str = "memory") -> Catalog:
+        return cls(settings, build_store(settings), backend)
+
+    @property
+    def search_engine(self) -> CatalogSearch:
+        with self._lock:
+            if self._search is None:
+                if self.store.count() == 0:
+                    log.warning("The catalog index at %s is empty; building it now (a few minutes, once).",
+                                self.store.location)
+                    ingest(self.settings, self.store)
+                self._search = CatalogSearch(self.store, backend=self.backend)
+            return self._search
+
+    def search(self, query: str, k: int = 10, previous: SearchResult | None = None) -> SearchResult:
+        return self.search_engine.search(query, k=k, previous=previous)
+
+    def ingest(self, rebuild: bool = False, progress: bool = True) -> IngestReport:
+        report = ingest(self.settings, self.store, rebuild=rebuild, progress=progress)
+        if self._search is not None:
+            self._search.reload()
+        return report

@@ -1,0 +1,281 @@
+"""Hybrid catalog search: hard constraints as Chroma filters, semantic similarity, keywords and acclaim.
+
+``CatalogSearch.search("a dark psychological thriller from the '80s")`` returns ``TitleHit``s that each say why
+they match. Follow-ups ("something older", "shorter", "not that one") refine the previous ``SearchResult``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from dataclasses import dataclass, field
+from statistics import median
+
+from rapidfuzz import fuzz, process
+
+from knowledge.memory_index import MemoryIndex
+from knowledge.store import CatalogStore, Match, metadata_to_title
+from knowledge.titles import Title, normalize_title
+from tools.constraints import Constraints
+from tools.query import MAX_QUERY_CHARS, STOPWORDS, QueryParser, tokenize
+from tools.vocabulary import Vocabulary
+
+MAX_K = 100
+# Candidates fetched from the store per wanted hit; reranking needs a pool, latency wants it small.
+POOL_FACTOR = 6
+MIN_POOL = 40
+WEIGHTS = {"semantic": 1.0, "keyword": 0.25, "title": 0.5, "acclaim": 0.15}
+
+
+class EmptyQueryError(ValueError):
+    """The query has nothing to search for."""
+
+
+@dataclass(frozen=True)
+class TitleHit:
+    """One search result: the title, its score and why it matches."""
+
+    title: Title
+    score: float
+    why: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.title.id
+
+    def to_dict(self) -> dict:
+        t = self.title
+        return {"id": t.id, "title": t.title, "year": t.year, "genres": list(t.genres), "score": round(self.score, 4),
+                "why": list(self.why), "directors": list(t.directors), "runtime_min": t.runtime_min,
+                "critic_score": t.critic_score}
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    constraints: Constraints
+    hits: list[TitleHit] = field(default_factory=list)
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        return self.constraints.notices
+
+    def __iter__(self):
+        return iter(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+
+class CatalogSearch:
+    """Search over a ``CatalogStore``.
+
+    ``backend="memory"`` (default) mirrors the collection in memory on first use and filters with numpy;
+    ``backend="chroma"`` sends every query to Chroma with the constraints as a ``where`` filter (for catalogs
+    too big for memory, or to check one path against the other). Both post-check every hit exactly.
+    """
+
+    def __init__(self, store: CatalogStore, backend: str = "memory"):
+        if backend not in ("memory", "chroma"):
+            raise ValueError(f"backend must be 'memory' or 'chroma', got {backend!r}")
+        self.store, self.backend = store, backend
+        self._index: MemoryIndex | None = None
+        self._vocab: Vocabulary | None = None
+        self._parser: QueryParser | None = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        with self._lock:
+            if self._vocab is not None:
+                return
+            if self.backend == "memory":
+                self._index = MemoryIndex.from_store(self.store)
+                titles = self._index.titles
+            else:
+                titles = self.store.all_titles()
+            self._vocab = Vocabulary.from_titles(titles)
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        self._load()
+        return self._vocab
+
+    def reload(self) -> None:
+        """Forget the cached catalog (after an ingest)."""
+        with self._lock:
+            self._index, self._vocab, self._parser = None, None, None
+
+    @property
+    def parser(self) -> QueryParser:
+        if self._parser is None:
+            self._parser = QueryParser(self.vocabulary)
+        return self._parser
+
+    def parse(self, query: str, previous: SearchResult | None = None) -> Constraints:
+        text = _check_query(query)
+        if previous is None:
+            return self.parser.parse(text)
+        return refine(previous, text, self.parser)
+
+    def search(self, query: str, k: int = 10, previous: SearchResult | None = None,
+               constraints: Constraints | None = None) -> SearchResult:
+        """Titles matching ``query`` (or explicit ``constraints``); ``previous`` makes it a refinement."""
+        k = max(1, min(int(k), MAX_K))
+        c = constraints if constraints is not None else self.parse(query, previous)
+        hits = self._rank(c, self._candidates(c, k, query), k)
+        if not hits:
+            c = c.with_(notices=(*c.notices, "No titles match all of those constraints; try dropping one."))
+        return SearchResult(query=query, constraints=c, hits=hits)
+
+    # -- lookup by id or name (for title-detail questions) -----------------------------------------------
+    def get(self, title_id: str) -> Title | None:
+        """The title with this id, or ``None``."""
+        self._load()
+        if self._index is not None:
+            return next((t for t in self._index.titles if t.id == title_id), None)
+        col = self.store.collection()
+        got = col.get(ids=[title_id], include=["metadatas"]) if col is not None else {"ids": []}
+        return metadata_to_title(got["ids"][0], got["metadatas"][0] or {}) if got["ids"] else None
+
+    def find_title(self, name: str, limit: int = 5, min_score: float = 85.0) -> list[Title]:
+        """Titles called ``name``: exact (normalised) matches first, else close spellings, best first."""
+        key = normalize_title(name or "")
+        if not key:
+            return []
+        names = self.vocabulary.titles
+        keys = [key] if key in names else [
+            match for match, _score, _ in process.extract(key, names.keys(), scorer=fuzz.ratio, limit=limit,
+                                                          score_cutoff=min_score)
+        ]
+        found = [t for k in keys for i in names[k] if (t := self.get(i)) is not None]
+        # Same-name titles: the better known one first (more critic reviews).
+        found.sort(key=lambda t: (keys.index(normalize_title(t.title)), -(t.critic_review_count or 0)))
+        return found[:limit]
+
+    def _candidates(self, c: Constraints, k: int, query: str) -> list[Match]:
+        semantic = c.semantic_text or _strip_stopwords(query) or query
+        vector = self.store.embedder.embed_query(semantic[:MAX_QUERY_CHARS])
+        pool = max(MIN_POOL, k * POOL_FACTOR) + len(c.exclude_ids)
+        self._load()
+        if self._index is not None:
+            return self._index.top(vector, pool, c.to_mask(self._index))
+        return self.store.query(vector, n=pool, where=c.to_where())
+
+    def _rank(self, c: Constraints, matches: list[Match], k: int) -> list[TitleHit]:
+        words = _content_words(c.soft_text)
+        scored = []
+        for m in matches:
+            reasons = c.reasons(m.title)  # exact post-filter: also covers what Chroma could not express
+            if reasons is None:
+                continue
+            matched = _matched_words(words, m.title)
+            title_bonus = 1.0 if c.soft_text and normalize_title(c.soft_text) == normalize_title(m.title.title) else 0
+            score = (WEIGHTS["semantic"] * m.similarity
+                     + WEIGHTS["keyword"] * (len(matched) / len(words) if words else 0)
+                     + WEIGHTS["title"] * title_bonus
+                     + _acclaim_weight(c) * acclaim_prior(m.title))
+            scored.append(TitleHit(m.title, score, tuple(_explain(reasons, matched, m.similarity))))
+        scored.sort(key=lambda h: -h.score)
+        return scored[:k]
+
+
+def acclaim_prior(t: Title) -> float:
+    """0..1: share of positive reviews, trusted more the more reviews there are."""
+    if t.critic_score is None:
+        return 0.0
+    confidence = math.log1p(t.critic_review_count or 0) / math.log1p(300)
+    return (t.critic_score / 100) * min(1.0, confidence)
+
+
+def _acclaim_weight(c: Constraints) -> float:
+    # With no free-text intent, similarity says little; let acclaim order the titles instead.
+    base = WEIGHTS["acclaim"] * (3 if c.min_critic_score else 1)
+    return base * (2 if not c.soft_text else 1)
+
+
+def _check_query(query: str) -> str:
+    if not isinstance(query, str) or not query.strip():
+        raise EmptyQueryError("The search query is empty: describe what you feel like watching, "
+                              "e.g. \"a dark psychological thriller from the '80s\".")
+    return query.strip()
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in tokenize(text)[1] if len(w) > 2 and w not in STOPWORDS]
+
+
+def _strip_stopwords(text: str) -> str:
+    return " ".join(_content_words(text))
+
+
+def _matched_words(words: list[str], t: Title) -> list[str]:
+    if not words:
+        return []
+    haystack = " ".join(tokenize(f"{t.title} {' '.join(t.genres)} {t.description}")[1])
+    return [w for w in words if re.search(rf"\b{re.escape(w[:-1] if len(w) > 4 else w)}", haystack)]
+
+
+def _explain(reasons: list[str], matched: list[str], similarity: float) -> list[str]:
+    why = list(reasons)
+    if matched:
+        why.append("mentions " + ", ".join(matched))
+    elif similarity >= 0.45:
+        why.append("close in theme")
+    return why or ["closest match to your description"]
+
+
+# -- multi-turn refinement ---------------------------------------------------------------------------
+OLDER = ("older", "earlier", "less recent", "more classic", "oldest")
+NEWER = ("newer", "more recent", "later", "latest", "more modern", "newest")
+SHORTER = ("shorter", "less long", "quicker")
+LONGER = ("longer",)
+NOT_THAT = ("not that one", "not that", "seen it", "seen that", "already seen", "not this one", "no not that")
+OTHERS = ("something else", "others", "other ones", "different ones", "more options", "show me more", "more like")
+
+
+def refine(previous: SearchResult, followup: str, parser: QueryParser) -> Constraints:
+    """Merge a follow-up into the previous search's constraints ("something older", "not that one", ...)."""
+    prev, text = previous.constraints, followup.lower()
+    new = parser.parse(followup)
+    years = [h.title.year for h in previous.hits[:5] if h.title.year]
+    runtimes = [h.title.runtime_min for h in previous.hits[:5] if h.title.runtime_min]
+    c = _merge(prev, new)
+    if any(p in text for p in OLDER) and years:
+        c = c.with_(year_min=None, year_max=min(years) - 1)
+    elif any(p in text for p in NEWER) and years:
+        c = c.with_(year_min=max(years) + 1, year_max=None)
+    if any(p in text for p in SHORTER) and runtimes:
+        c = c.with_(runtime_min=None, runtime_max=int(median(runtimes)) - 1)
+    elif any(p in text for p in LONGER) and runtimes:
+        c = c.with_(runtime_min=int(median(runtimes)) + 1, runtime_max=None)
+    excluded = list(c.exclude_ids)
+    if any(p in text for p in NOT_THAT) and previous.hits:
+        excluded.append(previous.hits[0].id)
+    if any(p in text for p in OTHERS):
+        excluded += [h.id for h in previous.hits]
+    excluded += [h.id for h in previous.hits if normalize_title(h.title.title) in _negated_titles(text)]
+    return c.with_(exclude_ids=tuple(dict.fromkeys(excluded)))
+
+
+def _negated_titles(text: str) -> set[str]:
+    return {normalize_title(m) for m in re.findall(r"\bnot\s+([\w' :-]{2,60})", text)}
+
+
+def _merge(prev: Constraints, new: Constraints) -> Constraints:
+    """New hard constraints override or add to the old ones; negations remove what they contradict."""
+    merged = prev.to_dict()
+    for name, value in new.to_dict().items():
+        if name in ("soft_text", "semantic_text"):
+            continue
+        merged[name] = tuple(dict.fromkeys((*merged.get(name, ()), *value))) if isinstance(value, tuple) else value
+    merged["genres_all"] = tuple(g for g in merged.get("genres_all", ()) if g not in new.genres_none)
+    merged["soft_text"] = " ".join(filter(None, [prev.soft_text, _refinement_words(new.soft_text)]))
+    merged["semantic_text"] = " ".join(filter(None, [prev.semantic_text, _refinement_words(new.semantic_text)]))
+    merged["notices"] = new.notices
+    return Constraints(**merged)
+
+
+def _refinement_words(text: str) -> str:
+    comparative = {w for phrase in OLDER + NEWER + SHORTER + LONGER + NOT_THAT + OTHERS for w in phrase.split()}
+    return " ".join(w for w in text.split() if w not in comparative and w not in ("one", "something", "else"))

@@ -1,0 +1,140 @@
+"""What a viewer may say, mapped onto the catalog's own vocabulary (genres, countries, languages, people)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from knowledge.titles import Title, normalize_title
+
+# Words and phrases → catalog genres. Multi-word phrases are matched before single words.
+GENRE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "horror": ("Horror",), "scary": ("Horror",), "slasher": ("Horror",), "spooky": ("Horror",),
+    "frightening": ("Horror",), "terrifying": ("Horror",), "creepy": ("Horror",), "zombie": ("Horror",),
+    "sci fi": ("Science Fiction",), "scifi": ("Science Fiction",), "science fiction": ("Science Fiction",),
+    "sf": ("Science Fiction",), "space opera": ("Science Fiction",), "cyberpunk": ("Science Fiction",),
+    "comedy": ("Comedy",), "comedies": ("Comedy",), "funny": ("Comedy",), "hilarious": ("Comedy",),
+    "comedic": ("Comedy",), "laugh": ("Comedy",), "laughs": ("Comedy",),
+    "rom com": ("Romance", "Comedy"), "romcom": ("Romance", "Comedy"), "romantic comedy": ("Romance", "Comedy"),
+    "romance": ("Romance",), "romantic": ("Romance",), "love story": ("Romance",), "love stories": ("Romance",),
+    "thriller": ("Thriller",), "thrillers": ("Thriller",), "suspense": ("Thriller",),
+    "suspenseful": ("Thriller",),
+    "action": ("Action",), "action packed": ("Action",), "martial arts": ("Action",),
+    "crime": ("Crime",), "gangster": ("Crime",), "mob": ("Crime",), "mafia": ("Crime",), "heist": ("Crime",),
+    "noir": ("Crime",), "film noir": ("Crime",), "neo noir": ("Crime",),
+    "drama": ("Drama",), "dramas": ("Drama",), "dramatic": ("Drama",),
+    "documentary": ("Documentary",), "documentaries": ("Documentary",), "docs": ("Documentary",),
+    "docu": ("Documentary",),
+    "fantasy": ("Fantasy",), "adventure": ("Adventure",), "adventures": ("Adventure",),
+    "musical": ("Musical",), "musicals": ("Musical",),
+    "biopic": ("Biography",), "biopics": ("Biography",), "biography": ("Biography",),
+    "biographical": ("Biography",), "true story": ("Biography",),
+    "mystery": ("Mystery",), "mysteries": ("Mystery",), "whodunit": ("Mystery",), "detective": ("Mystery",),
+    "war": ("War",), "wwii": ("War",), "ww2": ("War",), "world war ii": ("War",), "world war 2": ("War",),
+    "world war two": ("War",), "vietnam war": ("War",), "wwi": ("War",), "world war i": ("War",),
+    "family": ("Family",), "kids": ("Family",), "children": ("Family",), "family friendly": ("Family",),
+    "animation": ("Animation",), "animated": ("Animation",), "cartoon": ("Animation",),
+    "cartoons": ("Animation",), "anime": ("Animation",),
+    "western": ("Western",), "westerns": ("Western",), "cowboy": ("Western",), "cowboys": ("Western",),
+    "sport": ("Sport",), "sports": ("Sport",), "boxing": ("Sport",),
+    "history": ("History",), "historical": ("History",), "period piece": ("History",),
+    "music": ("Music",), "concert": ("Music",),
+}
+
+# Words that name a people/nation: "French films" means films from France.
+DEMONYMS: dict[str, tuple[str, ...]] = {
+    "american": ("United States",), "hollywood": ("United States",), "british": ("United Kingdom",),
+    "french": ("France",), "italian": ("Italy",), "german": ("Germany",), "spanish": ("Spain",),
+    "japanese": ("Japan",), "korean": ("South Korea",), "south korean": ("South Korea",),
+    "chinese": ("China", "Hong Kong", "Taiwan"), "indian": ("India",), "bollywood": ("India",),
+    "mexican": ("Mexico",), "canadian": ("Canada",), "australian": ("Australia",), "swedish": ("Sweden",),
+    "danish": ("Denmark",), "norwegian": ("Norway",), "finnish": ("Finland",),
+    "russian": ("Russia", "Soviet Union"), "soviet": ("Soviet Union",), "brazilian": ("Brazil",),
+    "argentinian": ("Argentina",), "argentine": ("Argentina",), "iranian": ("Iran",), "irish": ("Ireland",),
+    "polish": ("Poland",), "dutch": ("Netherlands",), "belgian": ("Belgium",), "turkish": ("Turkey",),
+    "israeli": ("Israel",), "greek": ("Greece",), "thai": ("Thailand",), "kiwi": ("New Zealand",),
+    "scandinavian": ("Sweden", "Denmark", "Norway"), "hong kong": ("Hong Kong",), "taiwanese": ("Taiwan",),
+    "egyptian": ("Egypt",), "nigerian": ("Nigeria",), "nollywood": ("Nigeria",), "czech": ("Czech Republic",),
+    "hungarian": ("Hungary",), "romanian": ("Romania",), "austrian": ("Austria",), "swiss": ("Switzerland",),
+    "portuguese": ("Portugal",), "chilean": ("Chile",), "colombian": ("Colombia",), "cuban": ("Cuba",),
+    "south african": ("South Africa",), "filipino": ("Philippines",), "indonesian": ("Indonesia",),
+    "vietnamese": ("Vietnam",), "lebanese": ("Lebanon",), "icelandic": ("Iceland",),
+}
+
+COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "usa": ("United States",), "us": ("United States",), "america": ("United States",),
+    "uk": ("United Kingdom",), "britain": ("United Kingdom",), "england": ("United Kingdom",),
+    "korea": ("South Korea",), "ussr": ("Soviet Union",), "holland": ("Netherlands",),
+}
+
+LANGUAGE_ALIASES: dict[str, str] = {"chinese": "Mandarin", "farsi": "Persian", "mandarin chinese": "Mandarin"}
+
+
+@dataclass
+class PersonIndex:
+    """People of the catalog by normalised name, with how often each directs or acts."""
+
+    names: dict[str, str] = field(default_factory=dict)  # normalised full name -> display name
+    directed: Counter = field(default_factory=Counter)
+    acted: Counter = field(default_factory=Counter)
+    surnames: dict[str, str] = field(default_factory=dict)  # distinctive director surname -> display name
+
+    def role(self, name: str) -> str:
+        return "director" if self.directed[name] >= self.acted[name] else "cast"
+
+
+@dataclass
+class Vocabulary:
+    """Everything the query parser matches against, built once from the catalog."""
+
+    genres: set[str]
+    countries: set[str]
+    languages: set[str]
+    people: PersonIndex
+    titles: dict[str, list[str]]  # normalised title -> ids
+    min_year: int
+    max_year: int
+    has_series: bool
+
+    @classmethod
+    def from_titles(cls, titles: Iterable[Title]) -> Vocabulary:
+        titles = list(titles)
+        people = PersonIndex()
+        by_title: dict[str, list[str]] = {}
+        years = [t.year for t in titles if t.year]
+        for t in titles:
+            by_title.setdefault(normalize_title(t.title), []).append(t.id)
+            for name in t.directors:
+                people.names.setdefault(normalize_title(name), name)
+                people.directed[name] += 1
+            for name in t.cast:
+                people.names.setdefault(normalize_title(name), name)
+                people.acted[name] += 1
+        people.surnames = _distinctive_surnames(people)
+        return cls(
+            genres={g for t in titles for g in t.genres},
+            countries={c for t in titles for c in t.countries},
+            languages={lang for t in titles for lang in t.languages},
+            people=people,
+            titles=by_title,
+            min_year=min(years, default=1900),
+            max_year=max(years, default=2025),
+            has_series=any(t.kind == "series" for t in titles),
+        )
+
+
+def _distinctive_surnames(people: PersonIndex) -> dict[str, str]:
+    """Surnames that point to one prolific director ("Kubrick", "Spielberg"), for queries like "by Kubrick"."""
+    by_surname: dict[str, list[str]] = {}
+    for name, count in people.directed.items():
+        parts = normalize_title(name).split()
+        if count >= 3 and len(parts) >= 2 and len(parts[-1]) >= 4:
+            by_surname.setdefault(parts[-1], []).append(name)
+    out = {}
+    for surname, names in by_surname.items():
+        top = sorted(names, key=lambda n: -people.directed[n])
+        # Only when one director clearly dominates the surname; "Scott" (Ridley, Tony) stays ambiguous.
+        if len(top) == 1 or people.directed[top[0]] >= 2 * people.directed[top[1]]:
+            out[surname] = top[0]
+    return out
