@@ -1,0 +1,57 @@
+"""The Gradio app, served for real and called through gradio_client (scripted chat model, real catalog)."""
+
+import pytest
+
+import app
+from assistant import Assistant
+from assistant.llm import ScriptedChatModel
+from tests.app_support import search_then_answer, served
+
+
+@pytest.fixture(scope="module")
+def assistant(small_catalog):
+    return Assistant(small_catalog.settings, catalog=small_catalog,
+                     llm=ScriptedChatModel([search_then_answer] * 400))
+
+
+@pytest.fixture(scope="module")
+def url(assistant):
+    with served(app.build_app(assistant)) as address:
+        yield address
+
+
+def test_build_app_without_serving(assistant):
+    demo = app.build_app(assistant)
+    assert demo.title == "Marquee"
+
+
+def test_chat_endpoint_round_trip(url):
+    from gradio_client import Client
+
+    reply = Client(url, verbose=False).predict("a horror film from the 80s", "t1", api_name="/chat")
+    assert reply == "Here are some picks from the catalog."
+
+
+def test_browse_endpoint_applies_filters(url):
+    from gradio_client import Client
+
+    html = Client(url, verbose=False).predict("", "1980s", ["Horror"], "Any", "Any", 240, api_name="/browse")
+    assert "mq-card" in html and "The Shining" in html and "Psycho" not in html
+
+
+def test_chat_stream_shows_tool_steps_and_cards(assistant):
+    handler = app.ChatHandler(assistant)
+    *_, (history, box) = list(handler.respond("a horror film from the 80s", [], "t2"))
+    assert box == ""
+    steps = [m for m in history if isinstance(m, dict) and m.get("metadata", {}).get("title", "").endswith(
+        "search_catalog")]
+    assert steps and steps[0]["metadata"]["status"] == "done"
+    assert history[-1]["content"] == "Here are some picks from the catalog."
+
+
+def test_title_cards_escape_html():
+    from knowledge.titles import Title
+    from tools.search import TitleHit
+
+    html = app.title_cards([TitleHit(Title(id="x", title="<script>alert(1)</script>"), 1.0, ("why <b>",))])
+    assert "<script>" not in html and "&lt;script&gt;" in html

@@ -1,0 +1,57 @@
+"""End to end in a real browser: Debian's chromium driven by Playwright against the served app.
+
+Screenshots land in ``test-artifacts/`` for a person to look at.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import app
+from assistant import Assistant
+from assistant.llm import ScriptedChatModel
+from tests.app_support import search_then_answer, served
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (apt-get install chromium)"),
+]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def page(small_catalog):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    assistant = Assistant(small_catalog.settings, catalog=small_catalog,
+                          llm=ScriptedChatModel([search_then_answer] * 100))
+    with served(app.build_app(assistant)) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url)
+        page.wait_for_selector("#mq-input textarea", timeout=60_000)
+        yield page
+        browser.close()
+
+
+def test_viewer_query_shows_title_cards(page):
+    page.fill("#mq-input textarea", "a horror film from the 80s")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#mq-chat .mq-card", timeout=120_000)
+    page.wait_for_function("document.body.innerText.includes('Here are some picks')", timeout=60_000)
+    cards = page.locator("#mq-chat .mq-card h4").all_inner_texts()
+    assert "The Shining" in cards and "Jaws" not in cards
+    page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
+
+
+def test_catalog_browser_filters(page):
+    page.get_by_role("tab", name="Catalog").click()
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_selector("#mq-catalog-results .mq-card", timeout=60_000)
+    assert page.locator("#mq-catalog-results .mq-card").count() >= 20
+    page.screenshot(path=str(ARTIFACTS / "catalog.png"), full_page=True)
