@@ -56,6 +56,8 @@ def test_negations(parse):
     assert parse("anything but drama").genres_none == ("Drama",)
     assert parse("fantasy that isn't animated").genres_none == ("Animation",)
     assert "horror" not in parse("no horror please").semantic_text
+    c = parse("I can't stand musicals, something funny")
+    assert c.genres_none == ("Musical",) and c.genres_all == ("Comedy",)
 
 
 def test_people(parse):

@@ -16,7 +16,7 @@ from tools.vocabulary import COUNTRY_ALIASES, DEMONYMS, GENRE_SYNONYMS, LANGUAGE
 
 MAX_QUERY_CHARS = 2000
 NEGATIONS = {"not", "no", "without", "except", "non", "nothing", "avoid", "excluding", "minus", "isnt", "dont",
-             "arent", "wasnt", "doesnt", "never", "hate", "hates", "skip", "neither", "nor"}
+             "arent", "wasnt", "doesnt", "dislike", "dislikes", "never", "hate", "hates", "skip", "neither", "nor"}
 NEGATION_STOPS = {",", ".", ";", "!", "?", "but", "and", "yet", "though"}
 DIRECTOR_CUES = {"by", "director", "directed", "filmmaker", "helmed"}
 CAST_CUES = {"starring", "with", "featuring", "stars", "actor", "actress", "feat"}
@@ -74,6 +74,9 @@ class _Query:
                 return True  # "anything but drama"
             if self.words[j] in NEGATION_STOPS:
                 return False
+            if self.words[j] == "stand" and j and self.words[j - 1] in ("cant", "cannot"):
+                self.consume(j - 1, 2)
+                return True  # "I can't stand musicals"
             if self.words[j] in NEGATIONS:
                 self.consume(j)
                 return True

@@ -97,6 +97,15 @@ class CatalogSearch:
             self._vocab = Vocabulary.from_titles(titles)
 
     @property
+    def index(self) -> MemoryIndex:
+        """The in-memory mirror of the catalog (loaded on first use; built on demand for the chroma backend)."""
+        self._load()
+        with self._lock:
+            if self._index is None:
+                self._index = MemoryIndex.from_store(self.store)
+            return self._index
+
+    @property
     def vocabulary(self) -> Vocabulary:
         self._load()
         return self._vocab
@@ -157,9 +166,8 @@ class CatalogSearch:
         semantic = c.semantic_text or _strip_stopwords(query) or query
         vector = self.store.embedder.embed_query(semantic[:MAX_QUERY_CHARS])
         pool = max(MIN_POOL, k * POOL_FACTOR) + len(c.exclude_ids)
-        self._load()
-        if self._index is not None:
-            return self._index.top(vector, pool, c.to_mask(self._index))
+        if self.backend == "memory":
+            return self.index.top(vector, pool, c.to_mask(self.index))
         return self.store.query(vector, n=pool, where=c.to_where())
 
     def _rank(self, c: Constraints, matches: list[Match], k: int) -> list[TitleHit]:
