@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     assistant = Assistant()
-    assistant.catalog.search_engine.vocabulary  # build/load the index before the first visitor
+    _ = assistant.catalog.search_engine.vocabulary  # build/load the index before the first visitor
     print(f"Marquee ready in {time.perf_counter() - started:.0f} s on http://{args.host}:{args.port}")
     serve(assistant, args.host, args.port)
 

@@ -1,8 +1,34 @@
 """Marquee: a local-first generative-AI assistant for a streaming catalog."""
 
-from assistant.api import Assistant
+from assistant.api import Assistant, Reply, build_assistant
+from assistant.events import (
+    AgentEvent,
+    AttachmentEvent,
+    ErrorEvent,
+    FinalAnswerEvent,
+    NoticeEvent,
+    TokenEvent,
+    ToolCallEvent,
+    ToolResultEvent,
+)
 from assistant.settings import Settings
 from knowledge.titles import Title
 from tools.search import SearchResult, TitleHit
 
-__all__ = ["Assistant", "SearchResult", "Settings", "Title", "TitleHit"]
+__all__ = [
+    "AgentEvent",
+    "Assistant",
+    "AttachmentEvent",
+    "ErrorEvent",
+    "FinalAnswerEvent",
+    "NoticeEvent",
+    "Reply",
+    "SearchResult",
+    "Settings",
+    "Title",
+    "TitleHit",
+    "TokenEvent",
+    "ToolCallEvent",
+    "ToolResultEvent",
+    "build_assistant",
+]

@@ -2,23 +2,47 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
 from assistant.catalog import Catalog
+from assistant.events import AgentEvent, AttachmentEvent, FinalAnswerEvent, NoticeEvent
 from assistant.settings import Settings
-from tools.search import SearchResult
+from tools.search import SearchResult, TitleHit
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from langchain_core.language_models import BaseChatModel
+
+    from assistant.agent import Agent, AgentConfig
+    from tools.ads import AdDrafts
+    from tools.constraints import Constraints
+    from tools.recommend import Recommendations
+    from tools.storyboard import Storyboard
 
 
 class Assistant:
     """Marquee's assistant. ``Assistant()`` builds the default, offline-capable assistant from ``MARQUEE_*``
-    settings; pass ``settings=`` (or parts such as ``catalog=``) to build another one.
+    settings; pass ``settings=`` (or parts such as ``catalog=`` or ``llm=``) to build another one.
 
     >>> from assistant import Assistant
     >>> for hit in Assistant().search("a dark psychological thriller from the '80s"):
     ...     print(hit.title.label, hit.why)
+    >>> Assistant().chat("I want 80s horror").text
     """
 
-    def __init__(self, settings: Settings | None = None, *, catalog: Catalog | None = None):
+    def __init__(self, settings: Settings | None = None, *, catalog: Catalog | None = None,
+                 llm: BaseChatModel | None = None, agent_config: AgentConfig | None = None):
         self.settings = settings or Settings.from_env()
         self._catalog = catalog
+        self._llm = llm
+        self._agent_config = agent_config
+        self._agent: Agent | None = None
+        self._agent_lock = threading.Lock()
 
     @property
     def catalog(self) -> Catalog:
@@ -29,3 +53,115 @@ class Assistant:
     def search(self, query: str, k: int = 10, previous: SearchResult | None = None) -> SearchResult:
         """Titles matching a natural-language description; ``previous`` refines an earlier search."""
         return self.catalog.search(query, k=k, previous=previous)
+
+    def recommend(self, liked: Sequence[str] = (), disliked: Sequence[str] = (), k: int = 10,
+                  constraints: Constraints | str | None = None,
+                  interactions: str | Path | None = None) -> Recommendations:
+        """Picks for a viewer who liked (and disliked) the named titles, each with why ("same director as
+        Heat"); ``constraints`` as a ``Constraints`` or text ("only 90s, no musicals"); ``interactions`` an
+        interaction log to learn from: a CSV/Parquet path, or "ml-100k" (needs ``recbole``)."""
+        from assistant.recommend import recommender_for
+
+        return recommender_for(self.catalog, interactions).recommend(liked, disliked, k=k, constraints=constraints)
+
+    def storyboard(self, scene: str, shots: int = 6, aspect: str = "16:9", style: str | None = None,
+                   seed: int | None = None, out_dir: str | Path | None = None) -> Storyboard:
+        """A shot list and one frame per shot for ``scene``, exported as a sheet PNG, a PDF, a CSV and JSON
+        (in ``out_dir``, else a new folder under the data dir). Frames are blocking sketches unless an image
+        model is configured (``MARQUEE_IMAGE_MODEL``)."""
+        from tools.storyboard import Storyboarder
+
+        if getattr(self, "_storyboarder", None) is None:  # kept: an image model loads once
+            self._storyboarder = Storyboarder(self.llm, self.settings)
+        return self._storyboarder.create(scene, shots=shots, aspect=aspect, style=style, seed=seed, out_dir=out_dir)
+
+    def ad_drafts(self, title: str, formats: Sequence[str] | str | None = None, tone: str = "", audience: str = "",
+                  variants: int = 3, language: str = "English", brief: str = "", use_model: bool = True) -> AdDrafts:
+        """Checked ad copy for a catalog title (id, name, or a request naming one: "ad copy for Jaws aimed at
+        families"): taglines, loglines, social posts, spot scripts, search ads and a key-art prompt. Every draft
+        passes the length, grounding, spoiler and brand-safety checks (``.checks`` says how); ``use_model=False``
+        writes template drafts only. Raises ``tools.ads.UnknownTitleError`` with did-you-mean candidates."""
+        from tools.ads import draft_ads
+
+        return draft_ads(self.catalog.search_engine, title, llm=self.llm if use_model else None, formats=formats,
+                         tone=tone, audience=audience, variants=variants, language=language, brief=brief)
+
+    # -- chat --------------------------------------------------------------------------------------------
+    @property
+    def llm(self) -> BaseChatModel:
+        """The chat model: the one given, else the one the settings pick (loaded on first use)."""
+        if self._llm is None:
+            from assistant.llm import resolve_llm
+
+            self._llm = resolve_llm(self.settings)
+        return self._llm
+
+    @property
+    def agent(self) -> Agent:
+        with self._agent_lock:
+            if self._agent is None:
+                self._agent = build_agent(self.settings, self.catalog, self.llm, self._agent_config)
+            return self._agent
+
+    def warm_up(self) -> None:
+        """Load the catalog and the chat model now instead of on the first message (seconds to minutes)."""
+        self.agent.warm_up()
+
+    def stream(self, message: str, session_id: str = "default") -> Iterator[AgentEvent]:
+        """The turn's events as they happen (tokens, tool calls and results, ...), ending with the answer."""
+        return self.agent.stream(message, session_id)
+
+    def chat(self, message: str, session_id: str = "default") -> Reply:
+        """Send ``message`` in ``session_id``'s conversation and wait for the reply."""
+        return Reply.from_events(list(self.stream(message, session_id)))
+
+    def reset(self, session_id: str = "default") -> bool:
+        """Forget a conversation (messages, stated tastes, last search); True when there was one."""
+        return self.agent.memory.reset(session_id) if self._agent is not None else False
+@dataclass(frozen=True)
+class Reply:
+    """The outcome of one chat turn."""
+
+    text: str
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)  # [{"name": ..., "arguments": {...}}]
+    attachments: list[dict[str, str]] = field(default_factory=list)  # [{"path", "media_type", "caption"}]
+    hits: list[TitleHit] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_events(cls, events: list[AgentEvent]) -> Reply:
+        final = next(e for e in reversed(events) if isinstance(e, FinalAnswerEvent))
+        return cls(
+            text=final.text,
+            tool_calls=[dict(c) for c in final.tool_calls],
+            attachments=[_attachment_dict(a) for a in final.attachments],
+            hits=list(final.hits),
+            notices=[e.message for e in events if isinstance(e, NoticeEvent)],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reply": self.text, "tool_calls": self.tool_calls, "attachments": self.attachments,
+                "hits": [h.to_dict() for h in self.hits], "notices": self.notices}
+
+
+def _attachment_dict(a: AttachmentEvent) -> dict[str, str]:
+    return {"path": a.path, "media_type": a.media_type, "caption": a.caption}
+
+
+def build_agent(settings: Settings, catalog: Catalog, llm: BaseChatModel,
+                config: AgentConfig | None = None) -> Agent:
+    """The one wiring of the chat agent (API, CLI and UI all come through here): the catalog's own embedder
+    doubles as the intent check, so the sentence model is loaded once."""
+    from assistant.agent import Agent
+    from assistant.intent import IntentClassifier
+    from assistant.memory import ConversationMemory
+    from knowledge.embeddings import Embedder
+
+    store = getattr(catalog, "store", None)
+    embedder = getattr(store, "embedder", None) or Embedder(settings.embedding_model, settings.device)
+    return Agent(llm, catalog, ConversationMemory(), IntentClassifier(embedder), config)
+
+
+def build_assistant(settings: Settings | None = None, **parts: Any) -> Assistant:
+    """The default assistant for the UI and the API; ``parts`` as for ``Assistant`` (catalog=, llm=, ...)."""
+    return Assistant(settings, **parts)

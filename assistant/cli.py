@@ -65,6 +65,136 @@ def _print_table(hits) -> None:
     Console().print(table)
 
 
+def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.agent import AgentConfig
+    from assistant.api import Assistant
+    from assistant.llm import EmbeddedModelError
+
+    assistant = Assistant(_settings(args), agent_config=AgentConfig(use_intent=not args.no_intent))
+    try:
+        return _chat(assistant, args)
+    except EmbeddedModelError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _chat(assistant, args: argparse.Namespace) -> int:
+    if args.json:
+        for n, message in enumerate(args.json):
+            session = f"cli-json-{os.getpid()}-{n}"  # a fresh session per message
+            reply = assistant.chat(message, session_id=session)
+            assistant.reset(session)
+            print(json.dumps({"reply": reply.text, "tool_calls": reply.tool_calls, "attachments": reply.attachments},
+                             ensure_ascii=False), flush=True)
+        return 0
+    return _repl(assistant)
+
+
+def _repl(assistant) -> int:
+    print("Loading the catalog and the chat model...", file=sys.stderr, flush=True)
+    assistant.warm_up()  # now, not in the middle of the first answer
+    print("Marquee chat. /reset starts over, /quit (or Ctrl-D) leaves.", file=sys.stderr)
+    while True:
+        try:
+            message = input("\nyou> ")
+        except (EOFError, KeyboardInterrupt):
+            print(file=sys.stderr)
+            return 0
+        if message.strip() in ("/quit", "/exit"):
+            return 0
+        if message.strip() == "/reset":
+            assistant.reset("repl")
+            print("(conversation cleared)", file=sys.stderr)
+            continue
+        _print_turn(assistant.stream(message, session_id="repl"))
+
+
+def _print_turn(events) -> None:
+    from assistant.events import ErrorEvent, FinalAnswerEvent, NoticeEvent, TokenEvent, ToolCallEvent, ToolResultEvent
+
+    print("marquee> ", end="", flush=True)
+    streamed = False
+    for event in events:
+        if isinstance(event, TokenEvent):
+            print(event.text, end="", flush=True)
+            streamed = True
+        elif isinstance(event, ToolCallEvent):
+            args = ", ".join(f"{k}={v!r}" for k, v in event.arguments.items())
+            print(f"\n  [calling {event.name}({args})]", file=sys.stderr, flush=True)
+        elif isinstance(event, ToolResultEvent):
+            first = event.summary.splitlines()[0] if event.summary else ""
+            print(f"  [{event.name}: {first[:100]} ({event.duration_s:.2f} s)]", file=sys.stderr, flush=True)
+        elif isinstance(event, NoticeEvent | ErrorEvent):
+            print(f"  [{event.kind}: {event.message}]", file=sys.stderr, flush=True)
+        elif isinstance(event, FinalAnswerEvent) and (event.replaces_stream or not streamed):
+            print(("\n" if streamed else "") + event.text, flush=True)
+    print()
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    from assistant.api import Assistant
+    from knowledge.interactions import InteractionFileError
+
+    try:
+        result = Assistant(_settings(args)).recommend(args.like, args.dislike, k=args.k, constraints=args.only,
+                                                      interactions=args.interactions)
+    except InteractionFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    for message in result.messages:
+        print(f"note: {message}", file=sys.stderr)
+    if result.hits:
+        _print_table(result.hits)
+    return 0
+
+
+def cmd_storyboard(args: argparse.Namespace) -> int:
+    from tools.storyboard import Storyboarder, StoryboardInputError
+
+    storyboarder = Storyboarder(settings=_settings(args), use_llm=not args.no_llm, image_model=args.image_model)
+    try:
+        board = storyboarder.create(args.scene, shots=args.shots, aspect=args.aspect, style=args.style,
+                                    seed=args.seed, out_dir=args.out)
+    except StoryboardInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(board.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    for notice in board.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    print(board.summary())
+    print(f"PDF: {board.sheet_pdf}\nShot list: {board.shot_list_csv}\nFrames: {board.out_dir / 'frames'}")
+    return 0
+
+
+def cmd_ads(args: argparse.Namespace) -> int:
+    from assistant.api import Assistant
+    from tools.ads import UnknownTitleError, export, to_markdown
+
+    try:
+        ads = Assistant(_settings(args)).ad_drafts(args.title, formats=args.formats, tone=args.tone,
+                                                   audience=args.audience, variants=args.variants,
+                                                   language=args.language, brief=args.brief,
+                                                   use_model=not args.no_model)
+    except (UnknownTitleError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    paths = export(ads, args.export) if args.export else []
+    if args.json:
+        print(json.dumps({**ads.to_dict(), "exported": [str(p) for p in paths]}, ensure_ascii=False, indent=2))
+        return 0
+    for notice in ads.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    print(to_markdown(ads))
+    for path in paths:
+        print(f"Exported: {path}", file=sys.stderr)
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from assistant.bench import run_benchmark
 
@@ -90,11 +220,55 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
+    p = sub.add_parser("chat", help="chat with the assistant (interactive, or --json MSG [MSG ...])")
+    p.add_argument("--json", nargs="+", metavar="MSG",
+                   help="answer each message in a fresh session; one JSON object per line")
+    p.add_argument("--no-intent", action="store_true", help="let the model pick tools without the intent check")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("recommend", help="personal picks from titles you liked (and disliked), each with why")
+    p.add_argument("--like", action="append", default=[], metavar="TITLE", help='e.g. --like "Heat (1995)"')
+    p.add_argument("--dislike", action="append", default=[], metavar="TITLE")
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--only", metavar="TEXT", help='constraints in plain words, e.g. "only 90s, no musicals"')
+    p.add_argument("--interactions", metavar="PATH|ml-100k",
+                   help="learn from an interaction log: CSV/Parquet user_id,item_id,rating[,timestamp], or ml-100k")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_recommend)
+
+    p = sub.add_parser("storyboard", help="storyboard a scene: shot list, frames, sheet PNG, PDF and CSV")
+    p.add_argument("scene", help='e.g. "a building collapses on a Buenos Aires street at night while survivors run"')
+    p.add_argument("--shots", type=int, default=6, help="number of shots (at most 24)")
+    p.add_argument("--out", type=Path, help="output folder (default: a new folder under the data dir)")
+    p.add_argument("--aspect", default="16:9", help="16:9, 2.39:1, 1.85:1, 9:16, 4:3 or 1:1")
+    p.add_argument("--style", help='look of the frames, e.g. "graphic novel, high contrast"')
+    p.add_argument("--seed", type=int, help="scene seed (default: derived from the scene text)")
+    p.add_argument("--image-model", help="diffusers hub id or folder (MARQUEE_IMAGE_MODEL); default: sketches")
+    p.add_argument("--no-llm", action="store_true", help="plan the shots with the coverage pattern, no chat model")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_storyboard)
+
+    p = sub.add_parser("ads", help="ad drafts for a title: taglines, social posts, spots, search ads, key art")
+    p.add_argument("title", help='a title or id, or a request: "ad copy for Jaws aimed at families"')
+    p.add_argument("--tone", default="", help="thrilling, heartfelt, funny, prestige, dark, playful, epic, ...")
+    p.add_argument("--audience", default="", help='e.g. "families" or "horror fans"')
+    p.add_argument("--formats", help="comma-separated: tagline, logline, social, spots, search, key_art (default all)")
+    p.add_argument("--variants", type=int, default=3, help="drafts per format (1-10)")
+    p.add_argument("--language", default="English")
+    p.add_argument("--brief", default="", help="free-text brief for the copywriter model")
+    p.add_argument("--export", type=Path, metavar="DIR", help="also write Markdown and CSV files into DIR")
+    p.add_argument("--no-model", action="store_true", help="template drafts only: no chat model, instant")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ads)
+
     p = sub.add_parser("bench", help="run a benchmark")
-    p.add_argument("name", choices=["search"])
+    p.add_argument("name", choices=["search", "agent", "recommend", "storyboard", "ads"])
     p.add_argument("--json", action="store_true")
     p.add_argument("--reuse-index", action="store_true",
                    help="search: measure on the existing index instead of a fresh one (skips ingest timing)")
+    p.add_argument("--limit", type=int, help="agent: only the first N labelled messages; ads: the first N titles")
+    p.add_argument("--variant", choices=["both", "intent", "llm"], default="both",
+                   help="agent: with the intent check, the LLM alone, or both (default)")
     p.set_defaults(func=cmd_bench)
     return parser
 

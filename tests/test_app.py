@@ -29,7 +29,8 @@ def test_chat_endpoint_round_trip(url):
     from gradio_client import Client
 
     reply = Client(url, verbose=False).predict("a horror film from the 80s", "t1", api_name="/chat")
-    assert reply == "Here are some picks from the catalog."
+    # The scripted model's vague answer names no title; the agent's grounded answer lists what the tool found.
+    assert "The Shining" in reply and "Psycho" not in reply
 
 
 def test_browse_endpoint_applies_filters(url):
@@ -46,7 +47,7 @@ def test_chat_stream_shows_tool_steps_and_cards(assistant):
     steps = [m for m in history if isinstance(m, dict) and m.get("metadata", {}).get("title", "").endswith(
         "search_catalog")]
     assert steps and steps[0]["metadata"]["status"] == "done"
-    assert history[-1]["content"] == "Here are some picks from the catalog."
+    assert "The Shining" in history[-1]["content"]
 
 
 def test_title_cards_escape_html():

@@ -43,7 +43,7 @@ def test_viewer_query_shows_title_cards(page):
     page.fill("#mq-input textarea", "a horror film from the 80s")
     page.keyboard.press("Enter")
     page.wait_for_selector("#mq-chat .mq-card", timeout=120_000)
-    page.wait_for_function("document.body.innerText.includes('Here are some picks')", timeout=60_000)
+    page.wait_for_function("document.body.innerText.includes('Here is what I found')", timeout=60_000)
     cards = page.locator("#mq-chat .mq-card h4").all_inner_texts()
     assert "The Shining" in cards and "Jaws" not in cards
     page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)

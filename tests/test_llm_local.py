@@ -248,7 +248,7 @@ def test_loading_is_lazy_and_failures_say_what_to_do() -> None:
 def test_loads_a_saved_model_folder_on_cpu(tokenizer, tmp_path: Path) -> None:
     build_model(tokenizer, seed=1).save_pretrained(tmp_path)
     tokenizer.save_pretrained(tmp_path)
-    loaded = LocalChatModel(model_name=str(tmp_path), device="cpu", max_new_tokens=24)
+    loaded = LocalChatModel(model_name=str(tmp_path), device="cpu", max_new_tokens=24, cpu_quantization="none")
     reply = loaded.invoke(QUESTION)
     assert loaded.model.device.type == "cpu" and loaded.model.dtype == torch.float32
     in_memory = LocalChatModel(model=build_model(tokenizer, seed=1), tokenizer=tokenizer, max_new_tokens=24)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from assistant.llm.streaming import StreamGate, cut_at_stop
+import torch
+from test_llm_tiny_model import build_tokenizer
+
+from assistant.llm.streaming import StopStrings, StreamGate, cut_at_stop
 
 
 def feed_all(gate: StreamGate, pieces: list[str]) -> str:
@@ -55,3 +58,18 @@ def test_cut_at_stop_uses_the_earliest_stop_string() -> None:
     assert cut_at_stop("a STOP b END c", ["END", "STOP"]) == "a "
     assert cut_at_stop("nothing to cut", ["END"]) == "nothing to cut"
     assert cut_at_stop("no stops given", None) == "no stops given"
+
+
+def test_stop_strings_criterion_looks_at_the_reply_only() -> None:
+    tokenizer = build_tokenizer()
+    prompt = tokenizer.encode("search_catalog ", return_tensors="pt")
+    criterion = StopStrings(tokenizer, ["catalog"], prompt_length=prompt.shape[1])
+    scores = torch.zeros(1, len(tokenizer))
+    reply = tokenizer.encode("find the 80s horror in the catalog, please", return_tensors="pt")[0]
+    verdicts = [
+        bool(criterion(torch.cat([prompt[0], reply[:n]]).unsqueeze(0), scores)[0]) for n in range(1, len(reply) + 1)
+    ]
+    stopped_at = verdicts.index(True)  # the first reply that contains the whole stop string, not the prompt's
+    assert "catalog" in tokenizer.decode(reply[: stopped_at + 1])
+    assert "catalog" not in tokenizer.decode(reply[:stopped_at])
+    assert all(verdicts[stopped_at:])

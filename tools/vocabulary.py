@@ -129,7 +129,7 @@ def _distinctive_surnames(people: PersonIndex) -> dict[str, str]:
     by_surname: dict[str, list[str]] = {}
     for name, count in people.directed.items():
         parts = normalize_title(name).split()
-        if count >= 3 and len(parts) >= 2 and len(parts[-1]) >= 4:
+        if count >= 2 and len(parts) >= 2 and len(parts[-1]) >= 4:
             by_surname.setdefault(parts[-1], []).append(name)
     out = {}
     for surname, names in by_surname.items():

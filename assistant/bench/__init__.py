@@ -13,6 +13,22 @@ def run_benchmark(name: str, settings: Settings, as_json: bool, extra: argparse.
         from assistant.bench.search import run
 
         result = run(settings, reuse_index=getattr(extra, "reuse_index", False))
+    elif name == "agent":
+        from assistant.bench.agent import run as run_agent
+
+        result = run_agent(settings, limit=getattr(extra, "limit", None), variant=getattr(extra, "variant", "both"))
+    elif name == "recommend":
+        from assistant.bench.recommend import run as run_recommend
+
+        result = run_recommend(settings)
+    elif name == "storyboard":
+        from assistant.bench.storyboard import run as run_storyboard
+
+        result = run_storyboard(settings, limit=getattr(extra, "limit", None))
+    elif name == "ads":
+        from assistant.bench.ads import run as run_ads
+
+        result = run_ads(settings, limit=getattr(extra, "limit", None))
     else:
         raise ValueError(f"Unknown benchmark {name!r}")
     if as_json:

@@ -122,6 +122,8 @@ def stop_token_ids(model: Any, tokenizer: Any) -> list[int]:
 def output_vocab_size(model: Any) -> int:
     """Size of the logits row (can exceed the tokenizer's vocabulary by padding)."""
     embeddings = model.get_output_embeddings()
-    if embeddings is not None and hasattr(embeddings, "weight"):
+    if isinstance(getattr(embeddings, "out_features", None), int):  # also an int8 layer, whose weight is a method
+        return int(embeddings.out_features)
+    if embeddings is not None and isinstance(getattr(embeddings, "weight", None), torch.Tensor):
         return int(embeddings.weight.shape[0])
     return int(model.config.vocab_size)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import logging
 import threading
@@ -32,7 +34,16 @@ from assistant.llm.constrained import (
 )
 from assistant.llm.loading import load_model_and_tokenizer, output_vocab_size, stop_token_ids
 from assistant.llm.messages import to_chat_template_messages
-from assistant.llm.streaming import CancelAndCount, GenerationThread, StreamGate, cut_at_stop
+from assistant.llm.prefix_cache import PrefixCache, new_dynamic_cache, supports_prefix_cache
+from assistant.llm.quantize import (
+    PREFILL_CHUNK,
+    CpuQuantization,
+    is_int8_quantized,
+    quantize_linear_int8,
+    wants_int8,
+)
+from assistant.llm.streaming import CancelAndCount, GenerationThread, StopStrings, StreamGate, cut_at_stop
+from assistant.llm.threads import ThreadTuner, shared_thread_tuner
 from assistant.llm.tool_parsing import ParsedToolCall, parse_tool_calls
 
 logger = logging.getLogger(__name__)
@@ -46,6 +57,8 @@ class _Turn:
     attention_mask: torch.Tensor
     tools: list[dict[str, Any]]
     choice: ToolChoice
+    #: Prompt tokens whose keys and values came from the prefix cache (set when generation starts).
+    reused_tokens: int = 0
 
     @property
     def prompt_length(self) -> int:
@@ -75,6 +88,15 @@ class LocalChatModel(BaseChatModel):
     top_k: int = 0
     repetition_penalty: float = 1.0
     constrained_decoding: bool = True
+    #: int8 weights on a CPU (see ``assistant.llm.quantize``): "auto" quantizes a float32 model this class loads
+    #: onto the CPU itself, "int8" also a CPU model passed in (in place), "none" keeps the weights as they are.
+    cpu_quantization: CpuQuantization = "auto"
+    #: Reuse the KV cache of the longest token prefix shared with an earlier generation (system prompt, tool
+    #: schemas, conversation so far), so that each call prefills only what is new.
+    prefix_cache: bool = True
+    #: On a CPU, time the decode steps and switch between one thread per core and a single thread, whichever is
+    #: faster now (a single thread wins by far on an overloaded machine); off, torch's thread count is left alone.
+    adaptive_threads: bool = True
     model: Any = Field(default=None, exclude=True, repr=False)
     tokenizer: Any = Field(default=None, exclude=True, repr=False)
 
@@ -83,6 +105,14 @@ class LocalChatModel(BaseChatModel):
     _generate_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _grammar: ToolCallGrammar | None = PrivateAttr(default=None)
     _grammar_unavailable: bool = PrivateAttr(default=False)
+    _prepared: bool = PrivateAttr(default=False)
+    _loaded_here: bool = PrivateAttr(default=False)
+    _prefixes: PrefixCache | None = PrivateAttr(default=None)
+    _threads: ThreadTuner | None = PrivateAttr(default=None)
+    # Whether generate() takes a DynamicCache made here (needed for both the prefix cache and chunked prefill).
+    _own_cache: bool = PrivateAttr(default=False)
+    # int8 models prefill in chunks, the first token alone: see assistant.llm.quantize.
+    _chunked_prefill: bool = PrivateAttr(default=False)
 
     @model_validator(mode="after")
     def _check_model_source(self) -> LocalChatModel:
@@ -136,7 +166,7 @@ class LocalChatModel(BaseChatModel):
             content=content,
             tool_calls=calls,
             response_metadata=self._response_metadata(calls, output_length),
-            usage_metadata=_usage(turn.prompt_length, output_length),
+            usage_metadata=_usage(turn.prompt_length, output_length, turn.reused_tokens),
         )
         return ChatResult(generations=[ChatGeneration(message=message)])
 
@@ -168,17 +198,53 @@ class LocalChatModel(BaseChatModel):
                 content=gate.remaining_content(content),
                 tool_call_chunks=[_call_chunk(index, call) for index, call in enumerate(calls)],
                 response_metadata=self._response_metadata(calls, output_length),
-                usage_metadata=_usage(turn.prompt_length, output_length),
+                usage_metadata=_usage(turn.prompt_length, output_length, turn.reused_tokens),
                 chunk_position="last",
             )
         )
 
     # --- preparing a turn --------------------------------------------------------------------------------
 
+    def warm_up(
+        self,
+        messages: list[BaseMessage] | None = None,
+        *,
+        tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool] | None = None,
+        tool_choice: str | dict[str, Any] | bool | None = None,
+    ) -> None:
+        """Load the model and build the tool grammar now; with ``messages``, also prefill their prompt.
+
+        Everything here would otherwise happen on the first question. The prefilled prompt (e.g. the system
+        prompt with the agent's tools and an empty user turn) goes into the prefix cache, so the first real turn
+        prefills only what follows the shared part. Safe to call from a background thread.
+        """
+        self._ensure_loaded()
+        formatted = [convert_to_openai_tool(tool) for tool in tools or []]
+        if formatted and tool_choice != "none":
+            self._tool_grammar()
+        if messages and self._prefixes is not None:
+            turn = self._prepare_turn(list(messages), {"tools": formatted, "tool_choice": tool_choice})
+            self._prefill(turn)
+
     def _ensure_loaded(self) -> None:
         with self._load_lock:
             if self.model is None:
                 self.model, self.tokenizer = load_model_and_tokenizer(self.model_name, self.device)
+                self._loaded_here = True
+            if not self._prepared:
+                self._prepare_model()
+                self._prepared = True
+
+    def _prepare_model(self) -> None:
+        """The one-time speed-ups: int8 weights on a CPU, and the prefix cache where the model's cache allows."""
+        if wants_int8(self.cpu_quantization, self.model, loaded_here=self._loaded_here):
+            quantize_linear_int8(self.model)
+        self._own_cache = supports_prefix_cache(self.model)
+        self._chunked_prefill = self._own_cache and is_int8_quantized(self.model)
+        if self.prefix_cache and self._own_cache:
+            self._prefixes = PrefixCache()
+        if self.adaptive_threads and _runs_on_cpu(self.model):
+            self._threads = shared_thread_tuner()
 
     def _prepare_turn(self, messages: list[BaseMessage], kwargs: dict[str, Any]) -> _Turn:
         self._ensure_loaded()
@@ -215,26 +281,90 @@ class LocalChatModel(BaseChatModel):
         return self._grammar
 
     def _generate_kwargs(self, turn: _Turn, stop: list[str] | None) -> dict[str, Any]:
+        """Arguments for generate(); call with the generation lock held (it takes a cache from the prefix cache)."""
         processors = LogitsProcessorList()
         grammar = self._tool_grammar() if turn.tools_active else None
         processor = grammar.logits_processor(turn.tools, turn.choice) if grammar else None
         if processor is not None:
             processors.append(processor)
+        criteria = StoppingCriteriaList()
+        if self._threads is not None:
+            criteria.append(self._threads.watch())
+        if stop and any(stop):
+            criteria.append(StopStrings(self.tokenizer, list(stop), turn.prompt_length))
         kwargs: dict[str, Any] = {
             "input_ids": turn.input_ids,
             "attention_mask": turn.attention_mask,
             "generation_config": self._generation_config(),
             "logits_processor": processors,
+            "stopping_criteria": criteria,
         }
-        if stop:
-            kwargs.update(stop_strings=list(stop), tokenizer=self.tokenizer)
+        cache = self._cache_for(turn)
+        if cache is not None:
+            kwargs["past_key_values"] = cache
         return kwargs
 
-    def _generation_config(self) -> GenerationConfig:
+    def _run_generate(self, **kwargs: Any) -> Any:
+        """generate(), in the thread that runs it with the thread count the tuner chose (torch keeps it per thread)."""
+        if self._threads is not None:
+            self._threads.apply()
+        cache = kwargs.get("past_key_values")
+        if cache is not None and self._chunked_prefill:
+            self._prefill_in_chunks(cache, kwargs["input_ids"])
+        return self.model.generate(**kwargs)
+
+    def _prefill_in_chunks(self, cache: Any, input_ids: torch.Tensor) -> None:
+        """Fill ``cache`` with all prompt tokens but the last (left for generate()): the first token alone, then
+        chunks, so that no outlier token sets the int8 activation scale for the whole prompt."""
+        start, end = cache.get_seq_length(), int(input_ids.shape[1]) - 1
+        extra = {"logits_to_keep": 1} if _takes_logits_to_keep(self.model) else {}
+        while start < end:
+            stop = 1 if start == 0 else min(start + PREFILL_CHUNK, end)
+            self.model(input_ids=input_ids[:, start:stop], past_key_values=cache, use_cache=True, **extra)
+            start = stop
+
+    # --- the prefix cache ----------------------------------------------------------------------------------
+
+    def _cache_for(self, turn: _Turn) -> Any | None:
+        """A KV cache for generate() to fill: a copy of the best cached prefix, or a new one to keep after."""
+        turn.reused_tokens = 0
+        if not self._own_cache or not bool(turn.attention_mask.all()):
+            return None
+        cache = None
+        if self._prefixes is not None:
+            cache, turn.reused_tokens = self._prefixes.take(turn.input_ids)
+        if cache is None:
+            return new_dynamic_cache(self.model)
+        logger.debug("Prefix cache: reusing %d of %d prompt tokens.", turn.reused_tokens, turn.prompt_length)
+        return cache
+
+    def _remember(self, kwargs: dict[str, Any], sequence: Any) -> None:
+        """Keep the cache generate() filled, keyed by the tokens it holds (prompt and reply, less the last)."""
+        cache = kwargs.get("past_key_values")
+        if self._prefixes is None or cache is None or not isinstance(sequence, torch.Tensor):
+            return
+        try:
+            length = cache.get_seq_length()
+            if length <= sequence.shape[-1]:
+                self._prefixes.put(sequence.reshape(-1)[:length], cache)
+        except Exception as error:  # the cache is an optimisation: a surprise in it must not fail the turn
+            logger.warning("Prefix cache disabled after an unexpected error: %s", error)
+            self._prefixes = None
+
+    def _prefill(self, turn: _Turn) -> None:
+        """Run the prompt through the model once, only to leave its KV cache in the prefix cache."""
+        with self._generate_lock, torch.inference_mode():
+            kwargs = self._generate_kwargs(turn, None)
+            kwargs["logits_processor"] = LogitsProcessorList()
+            kwargs["generation_config"] = self._generation_config(max_new_tokens=1)
+            output = self._run_generate(**kwargs)
+            self._remember(kwargs, output)
+
+    def _generation_config(self, max_new_tokens: int | None = None) -> GenerationConfig:
         stop_ids = stop_token_ids(self.model, self.tokenizer)
         sampling = self.temperature > 0
         return GenerationConfig(
-            max_new_tokens=self.max_new_tokens,
+            max_new_tokens=max_new_tokens or self.max_new_tokens,
             do_sample=sampling,
             temperature=self.temperature if sampling else None,
             top_p=self.top_p if sampling else None,
@@ -248,23 +378,28 @@ class LocalChatModel(BaseChatModel):
 
     def _generate_text(self, turn: _Turn, stop: list[str] | None) -> tuple[str, int]:
         with self._generate_lock, torch.inference_mode():
-            output = self.model.generate(**self._generate_kwargs(turn, stop))
+            kwargs = self._generate_kwargs(turn, stop)
+            output = self._run_generate(**kwargs)
+            self._remember(kwargs, output)
         new_tokens = output[0, turn.prompt_length :]
         text = self.tokenizer.decode(new_tokens, skip_special_tokens=True)
         return cut_at_stop(text, stop), int(new_tokens.shape[0])
 
     def _stream_text(self, turn: _Turn, stop: list[str] | None, counter: CancelAndCount) -> Iterator[str]:
         streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
-        kwargs = self._generate_kwargs(turn, stop)
-        kwargs.update(streamer=streamer, stopping_criteria=StoppingCriteriaList([counter]))
         with self._generate_lock:
-            worker = GenerationThread(self.model.generate, kwargs, on_failure=streamer.end)
+            kwargs = self._generate_kwargs(turn, stop)
+            kwargs["streamer"] = streamer
+            kwargs["stopping_criteria"].append(counter)
+            worker = GenerationThread(self._run_generate, kwargs, on_failure=streamer.end)
             worker.start()
             try:
                 yield from streamer
             finally:
                 counter.cancelled.set()  # the consumer may have stopped early: let generate() finish now
                 worker.join()
+                if worker.error is None:
+                    self._remember(kwargs, worker.result)
         worker.raise_if_failed()
 
     # --- from text to tool calls -------------------------------------------------------------------------
@@ -307,6 +442,24 @@ class LocalChatModel(BaseChatModel):
         return {"model_name": self.model_name or type(self.model).__name__, "finish_reason": finish}
 
 
+@functools.lru_cache(maxsize=8)
+def _forward_takes_logits_to_keep(model_class: type) -> bool:
+    return "logits_to_keep" in inspect.signature(model_class.forward).parameters
+
+
+def _takes_logits_to_keep(model: Any) -> bool:
+    """Whether the model can skip the output head for all but the last position (most transformers LMs can)."""
+    try:
+        return _forward_takes_logits_to_keep(type(model))
+    except (TypeError, ValueError):
+        return False
+
+
+def _runs_on_cpu(model: Any) -> bool:
+    parameter = next(iter(model.parameters()), None)
+    return parameter is not None and parameter.device.type == "cpu"
+
+
 def _log_parse_problems(unknown: list[str], errors: list[str], misfits: list[ParsedToolCall]) -> None:
     if unknown:
         logger.warning("The model called unknown tool(s) %s; kept as text.", ", ".join(sorted(set(unknown))))
@@ -330,9 +483,13 @@ def _call_chunk(index: int, call: ToolCall) -> dict[str, Any]:
     }
 
 
-def _usage(input_tokens: int, output_tokens: int) -> dict[str, int]:
-    return {
+def _usage(input_tokens: int, output_tokens: int, reused_tokens: int = 0) -> dict[str, Any]:
+    usage: dict[str, Any] = {
         "input_tokens": input_tokens,
         "output_tokens": output_tokens,
         "total_tokens": input_tokens + output_tokens,
     }
+    if reused_tokens:
+        # LangChain's name for prompt tokens served from a cache instead of being run through the model.
+        usage["input_token_details"] = {"cache_read": reused_tokens}
+    return usage

@@ -1,0 +1,212 @@
+"""From a catalog title to checked drafts: one model call, vetted lines, composed formats, template fill-in.
+
+1. The model writes four short lines (tagline, video hook, logline, key-art scene) in one constrained call.
+2. Each line is checked as its own format; a failing line is repaired (trim, drop unsupported names) or set aside.
+3. The other formats are composed from the vetted lines and the record, and checked again.
+4. Template drafts built only from the record fill every remaining slot, so each format is always complete.
+Every candidate is recorded with what failed, so the result can say what was repaired or replaced and why.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+
+from langchain_core.language_models import BaseChatModel
+
+from knowledge.titles import Title
+from tools.ads.brief import clean_request
+from tools.ads.checks import CHECKS, DraftChecker
+from tools.ads.facts import Facts
+from tools.ads.formats import expand_formats, list_size
+from tools.ads.lexicon import ADULT_RATINGS, FAMILY_AUDIENCES, audience_phrase, tone_for
+from tools.ads.model import ask_model, build_messages
+from tools.ads.repair import repair
+from tools.ads.result import AdDrafts, Attempt, CheckOutcome, Draft
+from tools.ads.templates import TemplateWriter
+
+MAX_VARIANTS = 10
+# The model's lines and the format each is checked as.
+FIELD_FORMATS = {"tagline": "tagline", "hook": "video_hook", "logline": "logline", "key_art": "key_art_prompt"}
+
+
+class _Session:
+    """The drafts of one request as they are accepted, and the record of every candidate."""
+
+    def __init__(self, checker: DraftChecker, formats: tuple[str, ...], variants: int):
+        self.checker = checker
+        self.wanted = {fmt: list_size(fmt, variants) for fmt in formats}
+        self.drafts: dict[str, list[Draft]] = {fmt: [] for fmt in formats}
+        self.attempts: list[Attempt] = []
+        self.outcomes = {name: CheckOutcome(name) for name in CHECKS}
+
+    def full(self, fmt: str) -> bool:
+        return len(self.drafts[fmt]) >= self.wanted[fmt]
+
+    def _duplicate(self, fmt: str, text: str) -> bool:
+        key = _fingerprint(text)
+        return any(_fingerprint(d.text) == key for d in self.drafts[fmt])
+
+    def vet(self, fmt: str, text: str, source: str, record: bool = True) -> Draft | None:
+        """``text`` as a passing draft (a model draft repaired if need be), or None.
+
+        ``record`` counts the candidate in the statistics. Check outcomes count and explain model drafts only: a
+        template draft that does not fit (a long title in a 30-character headline) is skipped, never mangled,
+        and there is always another template.
+        """
+        problems = self.checker.check(fmt, text)
+        failed = tuple(name for name in CHECKS if problems[name])
+        if record:
+            self.attempts.append(Attempt(fmt, source, not failed, failed))
+        if not failed:
+            return Draft(fmt, text, source)
+        if source == "template":
+            return None
+        mended = repair(fmt, text, problems, self.checker)
+        repaired = mended is not None and self.checker.passes(fmt, mended[0])
+        for name in failed if record else ():
+            self.outcomes[name].failed_before_repair += 1
+            self.outcomes[name].fixes += ([f"{fmt} ({source} draft): {fix}" for fix in mended[1]] if repaired else
+                                          [f"{fmt} ({source} draft): set aside ({problems[name][0]}); a template "
+                                           "draft takes its place"])
+        return Draft(fmt, mended[0], f"{source}, repaired", tuple(mended[1])) if repaired else None
+
+    def offer(self, fmt: str, text: str, source: str) -> None:
+        if self.full(fmt) or self._duplicate(fmt, text):
+            return
+        draft = self.vet(fmt, text, source)
+        if draft is not None:
+            self.accept(draft)
+
+    def accept(self, draft: Draft) -> None:
+        if not self.full(draft.format) and not self._duplicate(draft.format, draft.text):
+            self.drafts[draft.format].append(draft)
+
+    def finish(self) -> dict[str, CheckOutcome]:
+        """Re-check every returned draft: the outcome reports on what is handed back, not on intentions."""
+        for fmt, drafts in self.drafts.items():
+            for n, draft in enumerate(drafts, start=1):
+                for name, problems in self.checker.check(fmt, draft.text).items():
+                    self.outcomes[name].checked += 1
+                    self.outcomes[name].issues += [f"{fmt} {n}: {p}" for p in problems]
+            if len(drafts) < self.wanted[fmt]:
+                self.outcomes["length"].issues.append(
+                    f"{fmt}: only {len(drafts)} of {self.wanted[fmt]} drafts could be written within the checks")
+        for outcome in self.outcomes.values():
+            outcome.passed = not outcome.issues
+        return self.outcomes
+
+
+class AdWriter:
+    """Writes ad drafts for catalog titles; ``llm=None`` gives template drafts only (instant, deterministic)."""
+
+    def __init__(self, llm: BaseChatModel | None = None):
+        self.llm = llm
+
+    def write(self, title: Title, formats: Iterable[str] | str | None = None, tone: str = "", audience: str = "",
+              variants: int = 3, language: str = "English", brief: str = "",
+              notices: Iterable[str] = ()) -> AdDrafts:
+        started = time.perf_counter()
+        if not 1 <= int(variants) <= MAX_VARIANTS:
+            raise ValueError(f"variants must be between 1 and {MAX_VARIANTS}, got {variants}.")
+        fmts = expand_formats(formats)
+        request = clean_request(brief, tone, audience)
+        facts = Facts.from_title(title)
+        tone_used, tone_note = tone_for(request.tone, title.genres)
+        writer = TemplateWriter(facts, tone_used, audience_phrase(request.audience))
+        session = _Session(DraftChecker(facts), fmts, int(variants))
+        notes = [*notices, *request.notices, *filter(None, [tone_note]), *_audience_notes(title, request.audience)]
+        notes += _language_notes(language)
+        fields: dict[str, str] = {}
+        if self.llm is not None:
+            messages = build_messages(facts, request.tone or tone_used.name, request.audience, request.text, language)
+            fields, model_note = ask_model(self.llm, messages)
+            notes += filter(None, [model_note])
+        for draft in _model_drafts(session, writer, fields):
+            session.accept(draft)
+        for fmt in fmts:
+            for text in writer.drafts(fmt):
+                if session.full(fmt):
+                    break
+                session.offer(fmt, text, "template")
+        outcomes = session.finish()
+        _add_notes(outcomes, facts, session.checker)
+        return AdDrafts(title.id, title.label, request.tone or tone_used.name, request.audience, language, fmts,
+                        session.drafts, outcomes, notes, session.attempts, bool(fields),
+                        time.perf_counter() - started)
+
+
+def _model_drafts(session: _Session, writer: TemplateWriter, fields: dict[str, str]) -> list[Draft]:
+    """The model's lines, vetted, and the formats composed from them (composites are vetted too)."""
+    values, wanted = writer.values, session.wanted
+    if "key_art" in fields:
+        fields = {**fields, "key_art": f"Cinematic key art poster: {fields['key_art'].rstrip(' .')}, "
+                                      f"{values['palette']} palette, dramatic lighting, no text, no logos"}
+    vetted: dict[str, str] = {}
+    drafts: list[Draft] = []
+    for key, fmt in FIELD_FORMATS.items():
+        draft = session.vet(fmt, fields[key], "model", record=fmt in wanted) if key in fields else None
+        if draft is not None:
+            vetted[key] = draft.text
+            drafts += [draft] if fmt in wanted else []
+    for fmt, text in _compose(writer, vetted).items():
+        if fmt in wanted and text:
+            draft = session.vet(fmt, text, "model")
+            drafts += [draft] if draft is not None else []
+    return drafts
+
+
+def _compose(writer: TemplateWriter, lines: dict[str, str]) -> dict[str, str]:
+    """Formats built from the model's vetted lines and the record's facts."""
+    v, f = writer.values, writer.facts
+    tagline, hook, logline = lines.get("tagline", ""), lines.get("hook", ""), lines.get("logline", "")
+    label = f"{f.name} ({f.year})" if f.year else f.name
+    tags = " ".join(filter(None, [v["title_tag"], v["genre_tag"]]))
+    out = {
+        "x_post": f"{_sentence(tagline)} {label}. {v['cta']}. {tags}" if tagline else "",
+        "instagram": f"{_sentence(logline)}\n\n{_sentence(tagline)}\n\n{tags} #movienight" if logline and tagline
+        else "",
+        "search_headlines": tagline.rstrip(".!") if tagline and len(tagline.rstrip(".!")) <= 30 else "",
+        "search_descriptions": _sentence(logline) if logline and len(_sentence(logline)) <= 90 else "",
+    }
+    if hook and tagline:
+        out["spot_15s"] = writer.spot("spot_15s", 0, vo=[_sentence(hook), _sentence(tagline)])
+    if hook and logline:
+        out["spot_30s"] = writer.spot("spot_30s", 0, vo=[_sentence(hook), _sentence(logline)])
+    return out
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?…" else text + "."
+
+
+def _fingerprint(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def _audience_notes(title: Title, audience: str) -> list[str]:
+    if audience.lower().strip() in FAMILY_AUDIENCES and title.maturity_rating.upper() in ADULT_RATINGS:
+        return [f"{title.label} is rated {title.maturity_rating}; check that a {audience} audience fits the plan."]
+    return []
+
+
+def _language_notes(language: str) -> list[str]:
+    if language.lower().strip() in ("english", "en", ""):
+        return []
+    return [f"Template drafts are in English; the model was asked for {language}, and its drafts are checked with "
+            "English word lists, so capitalised words may be set aside as unsupported names."]
+
+
+def _add_notes(outcomes: dict[str, CheckOutcome], facts: Facts, checker: DraftChecker) -> None:
+    outcomes["grounding"].note = ("names and numbers checked against the record's metadata and plot summary"
+                                  if facts.plot else "no plot summary: names and numbers checked against metadata")
+    if not facts.plot:
+        outcomes["spoilers"].note = "no plot summary, so no ending to give away; generic spoiler phrases checked"
+    elif not checker.spoilers.active:
+        outcomes["spoilers"].note = "the plot summary is too short to hold an ending; generic spoiler phrases checked"
+    else:
+        outcomes["spoilers"].note = (f"{len(checker.spoilers.terms)} words and {len(checker.spoilers.pairs)} word "
+                                     "pairs from the last third of the plot are kept out")
+    outcomes["length"].note = "hard limits per format; a spot's voice-over fits its running time"
