@@ -62,7 +62,8 @@ def find_problem(answer: str, facts: TurnFacts, catalog_titles: Iterable[str] | 
             if year is not None and None not in allowed[match] and year not in allowed[match]:
                 return f"the answer gives {match!r} the year {year}; the tool said {sorted(allowed[match])}"
         elif year is not None or any(k in known and k not in _GENRE_WORDS for k in keys):
-            return f"the answer names {names[0]!r}, which no tool returned this turn"
+            written = f"{names[0]!r} ({year})" if year is not None else repr(names[0])
+            return f"the answer names {written}, which no tool returned this turn"
     if facts.hits and _NOTHING_FOUND.search(answer) and not names_any_hit(answer, facts.hits):
         return "the answer says nothing was found, but the tools found titles"
     return ""
