@@ -27,6 +27,7 @@ from langchain_core.messages import (
 )
 from langchain_core.tools import BaseTool
 
+from assistant.arguments import default_arguments, repair_arguments
 from assistant.events import (
     AgentEvent,
     AttachmentEvent,
@@ -57,12 +58,8 @@ from assistant.prompts import (
 )
 from knowledge.titles import normalize_title
 from tools.agent_tools import CatalogLike, ToolArtifact, build_agent_tools
-from tools.search import NEWER, NOT_THAT, OLDER, OTHERS, SHORTER
 
 log = logging.getLogger(__name__)
-
-FOLLOW_UP_PHRASES = (*OLDER, *NEWER, *SHORTER, "longer", *NOT_THAT, *OTHERS)
-FOLLOW_UP_MAX_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -191,6 +188,8 @@ class Agent:
                 yield from self._model_failed(turn, error)
                 return
             calls = _usable_calls(reply)[: self.config.max_calls_per_step]
+            if not calls and choice not in ("auto", "none"):
+                calls = self._default_call(turn, choice)
             if not (calls and tools):
                 yield self._finish(turn, _text(reply))
                 return
@@ -200,14 +199,35 @@ class Agent:
         yield self._finish(turn, "", reason=f"the model did not answer within {self.config.max_steps} steps")
 
     def _tool_choice(self, turn: _Turn, step: int) -> tuple[list[BaseTool], str]:
+        """Which tools the model sees and must (or may) call: the intent check decides on the first step.
+
+        Confident: that tool is forced (or, for small talk, no tools at all). Leaning towards a tool but not
+        sure: the model must call one of the two likeliest. Otherwise, and after the first step: the model
+        chooses freely.
+        """
+        everything = list(turn.tools.values())
         intent = turn.intent
-        if step == 0 and intent is not None and intent.confident:
-            if intent.tool == NO_TOOL:
-                return [], "none"
+        if step > 0 or intent is None:
+            return everything, "auto"
+        if intent.confident and intent.tool == NO_TOOL:
+            return [], "none"
+        if intent.confident:
             # All tools stay in the prompt, so every turn shares one prompt prefix (which a local model's
             # prefix cache prefills once); the choice alone makes the model call the intended tool.
-            return list(turn.tools.values()), intent.tool
-        return list(turn.tools.values()), "auto"
+            return everything, intent.tool
+        if intent.wants_tool:
+            return [turn.tools[name] for name in intent.likeliest_tools(2)], "any"
+        return everything, "auto"
+
+    def _default_call(self, turn: _Turn, choice: str) -> list[dict[str, Any]]:
+        """The call a model that had to call a tool failed to write, built from the message (or none)."""
+        name = choice if choice in turn.tools else (turn.intent.tool if turn.intent else "")
+        titles = [t for t in sorted(turn.facts.user_titles, key=lambda t: (-len(t.split()), -len(t))) if len(t) > 3]
+        args = default_arguments(name, turn.text, titles, list(turn.session.profile.likes)) if name else None
+        if args is None:
+            return []
+        log.info("The model wrote no usable call to %s; calling it with arguments from the message.", name)
+        return [{"name": name, "args": args, "id": _call_id(), "type": "tool_call"}]
 
     def _call_model(self, turn: _Turn, messages: list[BaseMessage], tools: list[BaseTool], choice: str):
         """Stream one model call as ``TokenEvent``s; returns the whole reply (``yield from`` gives it)."""
@@ -250,7 +270,7 @@ class Agent:
         succeeded = 0
         for call in calls:
             name, args, call_id = call["name"], dict(call.get("args") or {}), call["id"]
-            args = self._repair_arguments(turn, name, args)
+            args = repair_arguments(name, args, turn.text, turn.session.last_search is not None)
             yield ToolCallEvent(name, args, call_id)
             turn.tool_calls.append({"name": name, "arguments": args})
             started = time.perf_counter()
@@ -267,19 +287,6 @@ class Agent:
             turn.messages.append(ToolMessage(fence_tool_result(name, text), tool_call_id=call_id, name=name,
                                              status="success" if ok else "error"))
         return int(bool(succeeded))
-
-    def _repair_arguments(self, turn: _Turn, name: str, args: dict[str, Any]) -> dict[str, Any]:
-        """Fill in what a small model tends to leave out: the query, and refine_previous on short follow-ups."""
-        if name == "search_catalog":
-            if not str(args.get("query") or "").strip():
-                args["query"] = turn.text
-            # A short "something older" / "not that one" only makes sense against the last search; a longer
-            # message with "newer" in it is more likely a new request.
-            lowered = turn.text.lower()
-            follow_up = len(lowered.split()) <= FOLLOW_UP_MAX_WORDS and any(p in lowered for p in FOLLOW_UP_PHRASES)
-            if follow_up and turn.session.last_search is not None:
-                args["refine_previous"] = True
-        return args
 
     def _invoke(self, turn: _Turn, name: str, args: dict[str, Any], call_id: str,
                 parse_error: str | None) -> tuple[str, ToolArtifact, bool]:

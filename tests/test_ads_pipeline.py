@@ -13,11 +13,12 @@ from test_ads_checks import JAWS, no_plot
 
 from assistant.llm import ScriptedChatModel
 from knowledge.catalog import load_titles
+from knowledge.titles import Title
 from tools.ads import FORMATS, UnknownTitleError, agent_draft_ads, draft_ads, export, to_csv, to_markdown
 from tools.ads.brief import MAX_BRIEF_CHARS
 from tools.ads.checks import CHECKS, DraftChecker
 from tools.ads.facts import Facts
-from tools.ads.formats import LIMITS, MODEL_TOOL_NAME
+from tools.ads.formats import LIMITS, MODEL_FIELDS, MODEL_TOOL_NAME
 
 SMALL_CATALOG = Path(__file__).parent / "data" / "small_catalog.jsonl"
 GOOD = {
@@ -118,6 +119,35 @@ def test_too_long_lines_are_trimmed_at_a_word_boundary(titles):
     assert tagline.source == "model, repaired" and len(tagline.text) <= LIMITS["tagline"].max_chars
     assert long["tagline"].startswith(tagline.text)
     assert len(hook.text.split()) <= 12 and hook.fixes
+
+
+def test_lines_that_echo_the_instructions_or_the_title_are_set_aside(titles):
+    echo = {**GOOD, "logline": "Who, what they want, what stands in the way", "tagline": "Jaws",
+            "key_art": "the poster image: setting, mood and colours; no text, no real people"}
+    ads = draft_ads(titles, "Jaws", llm=model(call(echo)))
+    assert_complete_and_checked(ads)
+    assert ads.drafts["logline"][0].source == "template" and ads.drafts["tagline"][0].source == "template"
+    assert ads.drafts["key_art_prompt"][0].source == "template"
+    notices = " ".join(ads.notices)
+    assert "logline repeats its instructions" in notices and "tagline only repeats the title" in notices
+
+
+def test_a_line_cut_off_at_the_length_cap_loses_its_unfinished_word(titles):
+    cap = next(c for key, _, c in MODEL_FIELDS if key == "hook")
+    hook = "Something is waiting off Amity Island, and everybody in town ignores the warnings"[:cap]
+    assert not hook.endswith(" ")
+    ads = draft_ads(titles, "Jaws", llm=model(call({**GOOD, "hook": hook})))
+    draft = ads.drafts["video_hook"][0]
+    assert draft.source == "model, repaired" and "cut off" in draft.fixes[0]
+    assert hook.startswith(draft.text) and hook.split()[-1] not in draft.text.split()
+    assert ads.checks["length"].failed_before_repair == 1
+
+
+def test_the_best_known_cast_members_are_the_ones_billed():
+    film = Title(id="x1", title="Night Harbour", year=1990, genres=["Drama"], cast=["Anne Minor", "Zed Star"])
+    others = [Title(id=f"x{n}", title=f"Other {n}", cast=["Zed Star"]) for n in range(2, 5)]
+    ads = draft_ads([film, *others], "Night Harbour", formats=["spot_30s"])
+    assert "Starring Zed Star and Anne Minor" in ads.texts("spot_30s")[0]
 
 
 def test_a_model_that_fails_costs_its_drafts_not_the_request(titles):

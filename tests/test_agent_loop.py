@@ -238,6 +238,32 @@ def test_confident_intent_forces_its_tool_and_small_talk_binds_none(catalog, emb
     assert len(model.script.binds) == 1, "small talk: no tools bound at all"
 
 
+def test_a_required_call_the_model_fails_to_write_is_built_from_the_message(catalog, embedder):
+    from assistant.intent import IntentClassifier
+
+    model = RecordingModel(["I think you mean the movie about a shark!"])
+    agent = Agent(model, catalog, intent=IntentClassifier(embedder), config=AgentConfig(answer_from_tools=True))
+    answer = final(list(agent.stream("Who directed Jaws?")))
+    assert model.script.binds[0][1] == "get_title_details"
+    assert answer.tool_calls == ({"name": "get_title_details", "arguments": {"title": "jaws"}},)
+    assert "Steven Spielberg" in answer.text
+
+
+def test_leaning_but_unsure_intent_makes_the_model_pick_between_the_two_likeliest_tools(catalog, embedder):
+    from assistant.intent import Intent, IntentClassifier
+
+    class Unsure(IntentClassifier):
+        def classify(self, message):
+            scores = {"get_title_details": 0.35, "search_catalog": 0.3, "draft_ads": 0.2, "none": 0.15}
+            return Intent("get_title_details", 0.35, 0.05, False, scores)
+
+    model = RecordingModel([call("search_catalog", query="Chinatown"), "Chinatown (1974) it is."])
+    agent = Agent(model, catalog, intent=Unsure(embedder), config=AgentConfig(answer_from_tools=False))
+    answer = final(list(agent.stream("Chinatown?")))
+    assert model.script.binds[0] == (["get_title_details", "search_catalog"], "any")
+    assert answer.text == "Chinatown (1974) it is."
+
+
 def test_without_intent_the_model_chooses_among_all_tools(catalog):
     agent, model = make_agent(catalog, ["Hello!"])
     list(agent.stream("Storyboard a rooftop chase"))

@@ -120,6 +120,8 @@ def test_out_of_memory_retries_smaller_then_falls_back_to_sketches(pipeline, tmp
     assert board.renderer == "sketch" and board.frame_renderers == ["sketch", "sketch"]
     assert any("failed" in n for n in board.notices)
     assert len([s for s in sizes if s != "slicing"]) == 3  # the second frame did not try the model again
+    storyboarder.create(SCENE, shots=1, out_dir=tmp_path / "next")
+    assert len([s for s in sizes if s != "slicing"]) == 6  # the next storyboard gives the model another chance
 
 
 def test_model_sources_are_checked_before_loading(tmp_path):

@@ -138,8 +138,8 @@ def test_the_model_plans_the_shots_when_there_is_one(settings, tmp_path):
     args = {"bible": {"characters": [{"name": "Lucia", "look": "30s, short black hair, grey coat"}],
                       "location": "San Telmo street", "time_of_day": "night", "lighting": "sodium lamps",
                       "palette": "orange and teal"},
-            "shots": [{"number": i, "action": f"moment {i}", "subjects": ["Lucia"], "size": size, "angle": "low",
-                       "lens_mm": 40, "movement": "pan", "sound": "", "duration_s": 2}
+            "shots": [{"number": i, "action": f"Lucia looks back, beat {i}", "subjects": ["Lucia"], "size": size,
+                       "angle": "low", "lens_mm": 40, "movement": "pan", "sound": "", "duration_s": 2}
                       for i, size in enumerate(["LS", "CU", "MS"], start=1)]}
     llm = ScriptedChatModel([AIMessage(content="", tool_calls=[{"name": "storyboard", "args": args, "id": "1"}])])
     board = Storyboarder(llm, settings, long_side=384).create(SCENE, shots=3, out_dir=tmp_path, style="noir ink")
@@ -169,3 +169,12 @@ def test_cli_prints_the_files_as_json(tmp_path, capsys):
     assert all(path.startswith(str(out)) for path in [data["sheet_png"], data["sheet_pdf"], data["shot_list_csv"]])
     assert cli_main(["storyboard", "  ", "--no-llm", "--out", str(out)]) == 2
     assert "empty" in capsys.readouterr().err
+
+
+def test_the_assistant_api(settings, tmp_path):
+    from assistant.api import Assistant
+
+    assistant = Assistant(settings, llm=ScriptedChatModel(["I cannot do JSON", "nor now"]))
+    board = assistant.storyboard(SCENE, shots=2, aspect="9:16", seed=3, out_dir=tmp_path)
+    assert board.aspect == "9:16" and board.seed == 3 and len(board.frames) == 2 and board.source == "fallback"
+    assert assistant.storyboard(SCENE, shots=1, out_dir=tmp_path / "again").shots[0].size == "ELS"

@@ -126,7 +126,7 @@ def run(settings: Settings, limit: int | None = None) -> AdsBenchResult:
     result = AdsBenchResult(model=getattr(llm, "model_name", "") or type(llm).__name__)
     for n, t in enumerate(picked):
         started = time.perf_counter()
-        ads = draft_ads(picked, t.id, llm=llm, tone=TONES[n % len(TONES)], audience=AUDIENCES[n % len(AUDIENCES)])
+        ads = draft_ads(titles, t.id, llm=llm, tone=TONES[n % len(TONES)], audience=AUDIENCES[n % len(AUDIENCES)])
         result.rows.append(_row(t, ads, time.perf_counter() - started))
         print(f"[{n + 1}/{len(picked)}] {t.label}: {result.rows[-1]['seconds']:.1f} s", flush=True)
     return result

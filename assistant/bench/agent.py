@@ -9,6 +9,7 @@ answer token), the model's tokens per second, and the process's peak memory.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import time
@@ -26,8 +27,6 @@ VARIANTS = {"llm": False, "intent": True}  # name -> use the intent check
 
 
 def load_messages(path: Path = MESSAGES_FILE) -> list[dict]:
-    import json
-
     return json.loads(path.read_text(encoding="utf-8"))["messages"]
 
 
@@ -149,6 +148,8 @@ class AgentBenchResult:
                 mark = lambda ok: "ok" if ok else "MISS"  # noqa: E731
                 lines.append(f"{mark(x.right_tool):6s} {mark(x.right_args):5s} {x.seconds:6.1f}  "
                              f"{str(x.called):20s} {x.message[:60]}")
+                if x.right_tool and not x.right_args:
+                    lines.append(f"{'':21s}arguments: {json.dumps(x.arguments, ensure_ascii=False)[:120]}")
             s = variant.summary()
             lines += [f"right tool {s['right_tool']:.1%}, right key arguments {s['right_args']:.1%}; "
                       f"turn p50 {s['turn_s']['p50']} s / p95 {s['turn_s']['p95']} s; search turn p50 "

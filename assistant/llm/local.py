@@ -220,11 +220,12 @@ class LocalChatModel(BaseChatModel):
         """
         self._ensure_loaded()
         formatted = [convert_to_openai_tool(tool) for tool in tools or []]
-        if formatted and tool_choice != "none":
-            self._tool_grammar()
+        choice = normalize_tool_choice(tool_choice, [tool_name(t) for t in formatted]) if formatted else None
+        grammar = self._tool_grammar() if choice is not None and choice.mode != "none" else None
+        if grammar is not None:
+            grammar.logits_processor(formatted, choice)  # compiles this tool set's grammar into its cache
         if messages and self._prefixes is not None:
-            turn = self._prepare_turn(list(messages), {"tools": formatted, "tool_choice": tool_choice})
-            self._prefill(turn)
+            self._prefill(self._prepare_turn(list(messages), {"tools": formatted, "tool_choice": tool_choice}))
 
     def _ensure_loaded(self) -> None:
         with self._load_lock:

@@ -24,7 +24,8 @@ logger = logging.getLogger(__name__)
 
 #: Shorter shared prefixes are prefilled again: copying a cache for them would save next to nothing.
 MIN_REUSED_TOKENS = 8
-DEFAULT_MAX_ENTRIES = 6
+#: An agent's prompts: all tools, each tool forced alone, no tools (its answers), a few conversations' histories.
+DEFAULT_MAX_ENTRIES = 12
 #: Upper bound on the memory the kept caches may take (Qwen2.5-0.5B: about 24 KiB per token in float32).
 DEFAULT_MAX_BYTES = 512 * 1024**2
 

@@ -42,11 +42,8 @@ def finder_for(source: TitleSource) -> TitleFinder:
     """A (cached) ``TitleFinder`` over a search engine's catalog or a list of titles."""
     if isinstance(source, TitleFinder):
         return source
-    if isinstance(source, CatalogSearch):
-        source.vocabulary  # noqa: B018 - loads the catalog mirror, whose identity keys the cache
-        key: object = getattr(source, "_index", None) or source
-    else:
-        key = source
+    # The catalog mirror is replaced on re-ingest, so its identity keys the cache.
+    key: object = source.index if isinstance(source, CatalogSearch) else source
     for cached_key, finder in _FINDERS:
         if cached_key is key:
             return finder
@@ -64,12 +61,14 @@ def draft_ads(source: TitleSource, title: str, *, llm: BaseChatModel | None = No
     Raises ``UnknownTitleError`` (with did-you-mean candidates) when no catalog title is meant, and
     ``ValueError`` for an unknown format or a variant count outside 1-10. Model mistakes never raise.
     """
-    found = finder_for(source).find(title)
+    finder = finder_for(source)
+    found = finder.find(title)
     request = " ".join(filter(None, [found.brief, brief]))
     tone = tone or (tone_in(found.brief) if found.brief else "")
     audience = audience or (audience_in(found.brief) if found.brief else "")
     return AdWriter(llm).write(found.title, formats=formats, tone=tone, audience=audience, variants=variants,
-                               language=language, brief=request, notices=filter(None, [found.notice]))
+                               language=language, brief=request, notices=filter(None, [found.notice]),
+                               leads=finder.leads(found.title))
 
 
 def agent_draft_ads(source: TitleSource, title: str, tone: str = "", audience: str = "",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -73,12 +74,14 @@ class Facts:
     plot: bool
     opening: str
     ending: str
+    #: The cast, best known first (the default catalog lists cast alphabetically).
+    leads: tuple[str, ...] = ()
 
     @classmethod
-    def from_title(cls, t: Title) -> Facts:
+    def from_title(cls, t: Title, leads: Sequence[str] | None = None) -> Facts:
         plot = has_plot(t)
         opening, ending = split_plot(clean_plot(t.description)) if plot else ("", "")
-        return cls(t, plot, opening, ending)
+        return cls(t, plot, opening, ending, tuple(leads if leads is not None else t.cast))
 
     @property
     def name(self) -> str:
@@ -112,7 +115,7 @@ class Facts:
 
     @property
     def stars(self) -> list[str]:
-        return self.title.cast[:2]
+        return list(self.leads[:2])
 
     @property
     def star_line(self) -> str:

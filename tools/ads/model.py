@@ -10,13 +10,18 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
+from knowledge.titles import normalize_title
+from tools.ads.checks import words_of
 from tools.ads.facts import Facts
 from tools.ads.formats import MODEL_FIELDS, MODEL_TOOL_NAME, model_tool
+from tools.ads.repair import tidy_end
+from tools.query import STOPWORDS
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +35,8 @@ MAX_FIELD_CHARS = 400
 # Failures that are the installation's fault, not the model's: they must reach the user with their fix-it message.
 # Last resort for a reply cut off mid-JSON: the fields that were finished.
 PAIR = re.compile(r'"(' + "|".join(FIELD_NAMES) + r')"\s*:\s*"((?:[^"\\]|\\.)*)"')
+# A line sharing this much of its field's instruction words is an echo of the instruction, not copy.
+ECHO_SHARE = 0.6
 CONFIG_ERRORS: tuple[type[BaseException], ...] = (OSError, ImportError, MemoryError)
 
 
@@ -39,8 +46,8 @@ def build_messages(facts: Facts, tone: str, audience: str, brief: str, language:
                                    else "") + (f" from {', '.join(t.countries[:2])}" if t.countries else "") + "."]
     if t.directors:
         lines.append(f"Directed by {', '.join(t.directors[:2])}.")
-    if t.cast:
-        lines.append(f"Starring {', '.join(t.cast[:3])}.")
+    if facts.leads:
+        lines.append(f"Starring {', '.join(facts.leads[:3])}.")
     opening = facts.model_opening()
     if opening:
         lines.append(f"Story (the beginning only): {opening}")
@@ -87,6 +94,42 @@ def parse_reply(reply: Any) -> dict[str, str]:
             return fields
     pairs = PAIR.findall(text)
     return _clean({key: _unescape(value) for key, value in pairs})
+
+
+@dataclass(frozen=True)
+class ModelLine:
+    """One line the model wrote, after screening: mended text, what was mended, or why it is unusable."""
+
+    key: str
+    text: str
+    fixes: tuple[str, ...] = ()
+    problem: str = ""
+
+
+def screen(fields: dict[str, str], facts: Facts) -> list[ModelLine]:
+    """The model's lines with a cut-off last word dropped, and the useless ones marked (see ``_problem``)."""
+    lines = []
+    for key, what, cap in MODEL_FIELDS:
+        text = fields.get(key, "")
+        if not text:
+            continue
+        fixes: tuple[str, ...] = ()
+        if len(text) >= cap - 1 and " " in text:  # stopped by the schema's maxLength, likely mid-word
+            text = tidy_end(text.rsplit(" ", 1)[0])
+            fixes = ("cut off at the length cap: dropped the unfinished last word",)
+        lines.append(ModelLine(key, text, fixes, _problem(text, what, facts)))
+    return lines
+
+
+def _problem(text: str, instruction: str, facts: Facts) -> str:
+    """Why a line is useless as copy: a small model often echoes its instructions or just the title."""
+    said = set(words_of(text))
+    asked = {w for w in words_of(instruction) if w not in STOPWORDS and len(w) > 2}
+    if asked and len(said & asked) >= ECHO_SHARE * len(asked):
+        return "repeats its instructions"
+    if normalize_title(text) in {normalize_title(facts.name), normalize_title(facts.short)}:
+        return "only repeats the title"
+    return ""
 
 
 def _json_objects(text: str) -> list[Any]:

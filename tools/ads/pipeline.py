@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from langchain_core.language_models import BaseChatModel
 
@@ -21,7 +21,7 @@ from tools.ads.checks import CHECKS, DraftChecker
 from tools.ads.facts import Facts
 from tools.ads.formats import expand_formats, list_size
 from tools.ads.lexicon import ADULT_RATINGS, FAMILY_AUDIENCES, audience_phrase, tone_for
-from tools.ads.model import ask_model, build_messages
+from tools.ads.model import ask_model, build_messages, screen
 from tools.ads.repair import repair
 from tools.ads.result import AdDrafts, Attempt, CheckOutcome, Draft
 from tools.ads.templates import TemplateWriter
@@ -40,6 +40,7 @@ class _Session:
         self.drafts: dict[str, list[Draft]] = {fmt: [] for fmt in formats}
         self.attempts: list[Attempt] = []
         self.outcomes = {name: CheckOutcome(name) for name in CHECKS}
+        self.notes: list[str] = []
 
     def full(self, fmt: str) -> bool:
         return len(self.drafts[fmt]) >= self.wanted[fmt]
@@ -48,29 +49,40 @@ class _Session:
         key = _fingerprint(text)
         return any(_fingerprint(d.text) == key for d in self.drafts[fmt])
 
-    def vet(self, fmt: str, text: str, source: str, record: bool = True) -> Draft | None:
+    def vet(self, fmt: str, text: str, source: str, record: bool = True, mended: tuple[str, ...] = ()) -> Draft | None:
         """``text`` as a passing draft (a model draft repaired if need be), or None.
 
-        ``record`` counts the candidate in the statistics. Check outcomes count and explain model drafts only: a
-        template draft that does not fit (a long title in a 30-character headline) is skipped, never mangled,
-        and there is always another template.
+        ``record`` counts the candidate in the statistics; ``mended`` says what was already mended (a line cut
+        off at the length cap), which counts as a length failure. Check outcomes count and explain model drafts
+        only: a template draft that does not fit (a long title in a 30-character headline) is skipped, never
+        mangled, and there is always another template.
         """
         problems = self.checker.check(fmt, text)
         failed = tuple(name for name in CHECKS if problems[name])
         if record:
-            self.attempts.append(Attempt(fmt, source, not failed, failed))
+            as_written = tuple(dict.fromkeys((*failed, *(["length"] if mended else []))))
+            self.attempts.append(Attempt(fmt, source, not as_written, as_written))
+            if mended:
+                self.outcomes["length"].failed_before_repair += "length" not in failed
+                self.outcomes["length"].fixes += [f"{fmt} ({source} draft): {fix}" for fix in mended]
         if not failed:
-            return Draft(fmt, text, source)
+            return Draft(fmt, text, f"{source}, repaired" if mended else source, mended)
         if source == "template":
             return None
-        mended = repair(fmt, text, problems, self.checker)
-        repaired = mended is not None and self.checker.passes(fmt, mended[0])
+        fix = repair(fmt, text, problems, self.checker)
+        repaired = fix is not None and self.checker.passes(fmt, fix[0])
         for name in failed if record else ():
             self.outcomes[name].failed_before_repair += 1
-            self.outcomes[name].fixes += ([f"{fmt} ({source} draft): {fix}" for fix in mended[1]] if repaired else
+            self.outcomes[name].fixes += ([f"{fmt} ({source} draft): {done}" for done in fix[1]] if repaired else
                                           [f"{fmt} ({source} draft): set aside ({problems[name][0]}); a template "
                                            "draft takes its place"])
-        return Draft(fmt, mended[0], f"{source}, repaired", tuple(mended[1])) if repaired else None
+        return Draft(fmt, fix[0], f"{source}, repaired", (*mended, *fix[1])) if repaired else None
+
+    def set_aside(self, fmt: str, reason: str, record: bool) -> None:
+        """A model line that is no use as copy (it echoes its instructions or the title)."""
+        if record:
+            self.attempts.append(Attempt(fmt, "model", False, ("usable",)))
+            self.notes.append(f"The model's {fmt.replace('_', ' ')} {reason}; a template draft takes its place.")
 
     def offer(self, fmt: str, text: str, source: str) -> None:
         if self.full(fmt) or self._duplicate(fmt, text):
@@ -105,14 +117,15 @@ class AdWriter:
         self.llm = llm
 
     def write(self, title: Title, formats: Iterable[str] | str | None = None, tone: str = "", audience: str = "",
-              variants: int = 3, language: str = "English", brief: str = "",
-              notices: Iterable[str] = ()) -> AdDrafts:
+              variants: int = 3, language: str = "English", brief: str = "", notices: Iterable[str] = (),
+              leads: Sequence[str] | None = None) -> AdDrafts:
+        """Drafts for ``title``; ``leads`` is its cast best known first (default: the record's order)."""
         started = time.perf_counter()
         if not 1 <= int(variants) <= MAX_VARIANTS:
             raise ValueError(f"variants must be between 1 and {MAX_VARIANTS}, got {variants}.")
         fmts = expand_formats(formats)
         request = clean_request(brief, tone, audience)
-        facts = Facts.from_title(title)
+        facts = Facts.from_title(title, leads)
         tone_used, tone_note = tone_for(request.tone, title.genres)
         writer = TemplateWriter(facts, tone_used, audience_phrase(request.audience))
         session = _Session(DraftChecker(facts), fmts, int(variants))
@@ -125,6 +138,7 @@ class AdWriter:
             notes += filter(None, [model_note])
         for draft in _model_drafts(session, writer, fields):
             session.accept(draft)
+        notes += session.notes
         for fmt in fmts:
             for text in writer.drafts(fmt):
                 if session.full(fmt):
@@ -139,19 +153,23 @@ class AdWriter:
 
 def _model_drafts(session: _Session, writer: TemplateWriter, fields: dict[str, str]) -> list[Draft]:
     """The model's lines, vetted, and the formats composed from them (composites are vetted too)."""
-    values, wanted = writer.values, session.wanted
-    if "key_art" in fields:
-        fields = {**fields, "key_art": f"Cinematic key art poster: {fields['key_art'].rstrip(' .')}, "
-                                      f"{values['palette']} palette, dramatic lighting, no text, no logos"}
     vetted: dict[str, str] = {}
     drafts: list[Draft] = []
-    for key, fmt in FIELD_FORMATS.items():
-        draft = session.vet(fmt, fields[key], "model", record=fmt in wanted) if key in fields else None
+    for line in screen(fields, writer.facts):
+        fmt, record = FIELD_FORMATS[line.key], FIELD_FORMATS[line.key] in session.wanted
+        if line.problem:
+            session.set_aside(fmt, line.problem, record)
+            continue
+        text = line.text
+        if line.key == "key_art":
+            text = (f"Cinematic key art poster: {text.rstrip(' .')}, {writer.values['palette']} palette, "
+                    "dramatic lighting, no text, no logos")
+        draft = session.vet(fmt, text, "model", record=record, mended=line.fixes)
         if draft is not None:
-            vetted[key] = draft.text
-            drafts += [draft] if fmt in wanted else []
+            vetted[line.key] = draft.text
+            drafts += [draft] if record else []
     for fmt, text in _compose(writer, vetted).items():
-        if fmt in wanted and text:
+        if fmt in session.wanted and text:
             draft = session.vet(fmt, text, "model")
             drafts += [draft] if draft is not None else []
     return drafts

@@ -46,14 +46,17 @@ def _first_words(words: list[str], count: int) -> list[str]:
 
 
 def tidy_end(text: str) -> str:
-    """Drop trailing connectors and stray punctuation ("A shark hunt with the," -> "A shark hunt")."""
-    text = text.rstrip(" ,;:-–—(\"“'")
-    words = text.split(" ")
-    while len(words) > 1 and words[-1].lower().strip(",;:") in DANGLING:
+    """Drop trailing connectors and stray punctuation ("A shark hunt with the," -> "A shark hunt"); a final
+    full stop, question or exclamation mark is kept ("... drama film from the." -> "... drama film.")."""
+    body = text.rstrip()
+    stop = body[-1] if body[-1:] in ".!?" and not body.endswith("...") else ""
+    body = body[: len(body) - len(stop)].rstrip(" ,;:-–—(\"“'")
+    words = body.split(" ")
+    while len(words) > 1 and words[-1].lower() in DANGLING:
         words.pop()
-        text = " ".join(words).rstrip(" ,;:-–—(\"“'")
-        words = text.split(" ")
-    return text
+        body = " ".join(words).rstrip(" ,;:-–—(\"“'")
+        words = body.split(" ")
+    return body + stop if body else ""
 
 
 def drop_spans(text: str, spans: list[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,12 +37,17 @@ class TitleFinder:
     def __init__(self, titles: Sequence[Title]):
         self.by_id = {t.id: t for t in titles}
         self.resolver = TitleResolver(titles)
+        # How many catalog titles each actor is in: the default catalog lists a cast alphabetically, and
+        # "Starring Anatoly Sagalevich and Anne Fletcher" is no way to sell Titanic.
+        self.appearances = Counter(name for t in titles for name in t.cast)
+
+    def leads(self, t: Title) -> list[str]:
+        """``t``'s cast, best known first (stable: the record's order among equals)."""
+        return sorted(t.cast, key=lambda name: -self.appearances[name])
 
     @classmethod
     def from_engine(cls, engine: CatalogSearch) -> TitleFinder:
-        engine.vocabulary  # noqa: B018 - loads the in-memory mirror when the engine has one
-        index = getattr(engine, "_index", None)
-        return cls(index.titles if index is not None else engine.store.all_titles())
+        return cls(engine.index.titles)
 
     def find(self, request: str) -> Resolved:
         text = " ".join(str(request or "").split())

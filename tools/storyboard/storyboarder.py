@@ -74,6 +74,8 @@ class Storyboarder:
         self._pipeline, self._img2img, self._diffusion_options = pipeline, img2img_pipeline, diffusion
         self._renderer: DiffusionRenderer | None = None
         self._renderer_error: str | None = None
+        # A model that failed while drawing (out of memory...) gets another chance on the next storyboard.
+        self._retry_renderer: DiffusionRenderer | None = None
 
     @property
     def llm(self) -> BaseChatModel | None:
@@ -88,6 +90,8 @@ class Storyboarder:
                seed: int | None = None, out_dir: str | Path | None = None) -> Storyboard:
         notices: list[str] = []
         scene, count, aspect_name = self._check_request(scene, shots, aspect, notices)
+        if self._retry_renderer is not None:
+            self._renderer, self._renderer_error, self._retry_renderer = self._retry_renderer, None, None
         started = time.perf_counter()
         plan = plan_shots(self.llm if self.use_llm else None, scene, count, style)
         if plan.source == "fallback" and self.use_llm:
@@ -217,6 +221,7 @@ class Storyboarder:
                 art, used = self._diffuse(renderer, shot, board, prompt, frame_seed, seeds.scene), "diffusion"
             except Exception as error:  # out of memory, a broken pipeline: this and later frames are sketches
                 self._disable_diffusion(f"the image model failed ({error})", notices)
+                self._retry_renderer = renderer
         if art is None:
             art = render_sketch(_for_drawing(shot), board.bible, board.aspect, self.long_side, seed=seeds.scene)
         path = _frame_path(folder, shot.number, revision)
