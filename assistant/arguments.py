@@ -1,8 +1,9 @@
 """Tool arguments a small model gets wrong or leaves out, filled in from what the user actually wrote.
 
-Only facts stated in the message are used ("8 shots", "2.39:1", a short "something older" after a search);
-what the model said otherwise stands. When the model was required to call a tool and wrote no usable call,
-``default_arguments`` builds one from the message so that the turn still does what was asked.
+Only what the message states is used ("8 shots", "2.39:1", a short "something older" after a search, the
+words a query left out); what the model said otherwise stands. When the model was required to call a tool and
+wrote no usable call, ``default_arguments`` builds one from the message so that the turn still does what was
+asked.
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ def repair_arguments(name: str, args: dict[str, Any], text: str, has_previous_se
     """``args`` with what the message states filled in (a new dict)."""
     args = dict(args)
     if name == "search_catalog":
-        if not str(args.get("query") or "").strip():
+        query = str(args.get("query") or "").strip()
+        # A query made only of the message's own words lost the rest ("horror" for "horror from the 80s");
+        # the search reads plain requests well, so it gets the whole message. A translation or a rephrasing
+        # by the model stays as it is.
+        if not query or _words(query) <= _words(text):
             args["query"] = text
         if has_previous_search and is_follow_up(text):
             args["refine_previous"] = True
@@ -43,6 +48,10 @@ def repair_arguments(name: str, args: dict[str, Any], text: str, has_previous_se
         if aspect and float(aspect[1]) <= _MAX_ASPECT_SIDE and int(aspect[2]) <= _MAX_ASPECT_SIDE:
             args["aspect"] = f"{aspect[1]}:{aspect[2]}"
     return args
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
 
 
 def default_arguments(name: str, text: str, titles: list[str], likes: list[str]) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 ENV_PREFIX = "MARQUEE_"
+QUANTIZATION_CHOICES = ("auto", "int8", "none")
 
 
 def _default_data_dir() -> Path:
@@ -45,6 +46,14 @@ class Settings:
     image_model: str = ""
     #: "auto", "cpu", "cuda", "cuda:1", "mps".
     device: str = "auto"
+    #: Weights of a float32 chat model on a CPU: "auto" (int8 when loaded here), "int8" or "none".
+    llm_quantization: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.llm_quantization not in QUANTIZATION_CHOICES:
+            raise ValueError(
+                f"MARQUEE_LLM_QUANTIZATION={self.llm_quantization!r} is not one of {', '.join(QUANTIZATION_CHOICES)}."
+            )
 
     @property
     def chroma_dir(self) -> Path:
@@ -81,4 +90,6 @@ _PATH_FIELDS = {"data_dir", "chroma_path", "catalog_path"}
 def _coerce(name: str, raw: str) -> object:
     if name in _PATH_FIELDS:
         return Path(raw).expanduser()
+    if name == "llm_quantization":
+        return raw.strip().lower()
     return raw

@@ -29,7 +29,7 @@ def test_chat_returns_a_reply_with_calls_and_cards(catalog):
     bot = make(catalog, [call("search_catalog", query="Miyazaki"), "Spirited Away (2001) is lovely."])
     reply = bot.chat("Miyazaki films?")
     assert isinstance(reply, Reply) and reply.text == "Spirited Away (2001) is lovely."
-    assert reply.tool_calls == [{"name": "search_catalog", "arguments": {"query": "Miyazaki"}}]
+    assert reply.tool_calls == [{"name": "search_catalog", "arguments": {"query": "Miyazaki films?"}}]
     assert {h.title.title for h in reply.hits} == {"Spirited Away", "Howl's Moving Castle"}
     as_json = json.loads(json.dumps(reply.to_dict()))
     assert as_json["reply"] == reply.text and as_json["attachments"] == [] and as_json["hits"][0]["title"]

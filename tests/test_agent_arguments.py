@@ -17,6 +17,10 @@ def test_follow_ups_are_short_refinements(text, follow_up):
 
 def test_search_gets_the_message_as_query_and_refines_only_after_a_search():
     assert repair_arguments("search_catalog", {}, "80s horror", False) == {"query": "80s horror"}
+    message = "I want some horror movies from the 80s"
+    assert repair_arguments("search_catalog", {"query": "horror"}, message, False)["query"] == message
+    assert repair_arguments("search_catalog", {"query": "80s horror films"}, "Quiero terror de los 80",
+                            False)["query"] == "80s horror films", "a translation stays"
     assert repair_arguments("search_catalog", {"query": "older"}, "something older", True)["refine_previous"]
     assert "refine_previous" not in repair_arguments("search_catalog", {"query": "x"}, "something older", False)
     assert repair_arguments("search_catalog", {"query": "x", "refine_previous": False}, "something older",

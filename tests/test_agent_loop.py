@@ -137,7 +137,7 @@ def test_ungrounded_answers_are_replaced_by_the_tool_results(catalog, answer_tex
     agent, _ = make_agent(catalog, [call("search_catalog", query="Miyazaki"), answer_text])
     answer = final(list(agent.stream("Miyazaki films")))
     assert answer.replaces_stream and answer.source == "fallback" and answer.fallback_reason
-    assert answer.text.startswith('Here is what I found for "Miyazaki"')
+    assert answer.text.startswith('Here is what I found for "Miyazaki films"'), "the query kept the message"
     assert "Spirited Away (2001)" in answer.text
 
 

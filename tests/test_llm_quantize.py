@@ -10,9 +10,11 @@ import torch
 from test_llm_local import QUESTION, SEARCH_SCHEMA, SEARCH_TOOL
 from test_llm_tiny_model import build_model, build_tokenizer
 
+from assistant.llm import local
 from assistant.llm.loading import output_vocab_size
 from assistant.llm.local import LocalChatModel
-from assistant.llm.quantize import is_int8_quantized, quantize_linear_int8, wants_int8
+from assistant.llm.prefix_cache import new_dynamic_cache
+from assistant.llm.quantize import down_projections, is_int8_quantized, quantize_linear_int8, wants_int8
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +39,40 @@ def test_quantizing_replaces_every_linear_layer_and_keeps_the_output_size(tokeni
     with torch.inference_mode():
         logits = model(torch.tensor([[1, 2, 3]])).logits
     assert logits.shape == (1, 3, len(tokenizer)) and torch.isfinite(logits).all()
+
+
+def test_mlp_down_projections_keep_float16_weights_and_the_rest_gets_int8(tokenizer) -> None:
+    model = build_model(tokenizer, seed=1)
+    down = ["model.layers.0.mlp.down_proj", "model.layers.1.mlp.down_proj"]
+    assert down_projections(model) == down
+    quantize_linear_int8(model)
+    dtypes = {name: module._packed_params.dtype for name, module in model.named_modules() if name.endswith("proj")}
+    assert {dtypes[name] for name in down} == {torch.float16}
+    assert {dtype for name, dtype in dtypes.items() if name not in down} == {torch.qint8}
+    assert model.lm_head._packed_params.dtype == torch.qint8
+
+
+def test_chunked_prefill_fills_the_same_cache_as_one_pass(tokenizer, monkeypatch) -> None:
+    llm = LocalChatModel(model=build_model(tokenizer, seed=1), tokenizer=tokenizer, max_new_tokens=4)
+    llm._ensure_loaded()
+    monkeypatch.setattr(local, "PREFILL_CHUNK", 5)
+    ids = tokenizer.encode("find me 80s horror movies from the catalog, please", return_tensors="pt")
+    chunked, whole = new_dynamic_cache(llm.model), new_dynamic_cache(llm.model)
+    with torch.inference_mode():
+        llm._prefill_in_chunks(chunked, ids)
+        llm.model(ids[:, :-1], past_key_values=whole, use_cache=True)
+    assert chunked.get_seq_length() == ids.shape[1] - 1 > 10
+    for got, want in zip(chunked.layers, whole.layers, strict=True):
+        torch.testing.assert_close(got.keys, want.keys)
+        torch.testing.assert_close(got.values, want.values)
+
+
+def test_an_int8_model_prefills_in_chunks_and_a_float32_one_in_one_pass(tokenizer) -> None:
+    asked = LocalChatModel(model=build_model(tokenizer, seed=1), tokenizer=tokenizer, cpu_quantization="int8")
+    plain = LocalChatModel(model=build_model(tokenizer, seed=1), tokenizer=tokenizer)
+    asked._ensure_loaded()
+    plain._ensure_loaded()
+    assert asked._chunked_prefill and not plain._chunked_prefill
 
 
 def test_int8_logits_stay_close_to_float32(tokenizer) -> None:

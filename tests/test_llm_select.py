@@ -53,6 +53,15 @@ def test_an_explicit_model_is_used_as_given_and_loaded_lazily(tmp_path: Path) ->
     assert (model.model_name, model.device, model.model) == ("/models/my.gguf", "cpu", None)
 
 
+def test_cpu_quantization_defaults_to_auto_and_follows_a_quantization_setting(tmp_path: Path) -> None:
+    default = resolve_llm(settings(tmp_path, llm_model="/models/my.gguf"), hub_reachable=offline)
+    assert default.cpu_quantization == "auto"
+    opted_out = Settings.from_env({"MARQUEE_LLM_QUANTIZATION": "None"}, data_dir=tmp_path, llm_model="/models/x")
+    assert resolve_llm(opted_out, hub_reachable=offline).cpu_quantization == "none"
+    with pytest.raises(ValueError, match="MARQUEE_LLM_QUANTIZATION"):
+        Settings(data_dir=tmp_path, llm_quantization="fp8")
+
+
 @pytest.mark.parametrize(
     ("free_gib", "expected"),
     [

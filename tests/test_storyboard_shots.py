@@ -14,6 +14,7 @@ from tools.storyboard.coverage import fallback_shot_list, names_in, split_beats,
 from tools.storyboard.schema import shot_list_tool
 
 SCENE = "a building collapses on a Buenos Aires street at night while survivors run"
+SOUNDS = ("rumble", "screams", "glass shatters", "sirens", "silence", "a dog barks", "wind")
 
 
 def good_list(count: int = 6) -> dict:
@@ -24,7 +25,7 @@ def good_list(count: int = 6) -> dict:
                   "palette": "orange and teal"},
         "shots": [{"number": i + 1, "action": f"beat {i + 1} of the collapse", "subjects": ["Lucia"],
                    "size": sizes[i % len(sizes)], "angle": "eye", "lens_mm": 35, "movement": "static",
-                   "sound": "rumble", "duration_s": 3} for i in range(count)],
+                   "sound": SOUNDS[i % len(SOUNDS)], "duration_s": 3} for i in range(count)],
     }
 
 
@@ -89,8 +90,9 @@ def test_too_few_shots_are_topped_up_from_the_coverage_pattern_and_too_many_cut(
 def test_a_thin_list_of_one_repeated_shot_gets_varied_framing():
     raw = good_list(6)
     for shot in raw["shots"]:
-        shot.update(size="MCU", action="run", angle="high")
+        shot.update(size="MCU", action="run", angle="high", sound="beep")
     result = repair_shot_list(raw, SCENE, 6)
+    assert all(s.sound == "" for s in result.shot_list.shots)  # one sound echoed on every shot
     sizes = {s.size for s in result.shot_list.shots}
     assert len(sizes) >= 4
     assert len({s.action for s in result.shot_list.shots}) >= 3

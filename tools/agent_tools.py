@@ -24,6 +24,7 @@ from tools.search import CatalogSearch, EmptyQueryError, SearchResult, TitleHit
 TOOL_NAMES = ("search_catalog", "recommend_titles", "generate_storyboard", "draft_ads", "get_title_details")
 MAX_TOOL_K = 20
 # The model sees this many titles per search; the UI gets all ``k`` as cards.
+# (No examples in the argument descriptions: a 0.5B model copies them into its calls.)
 TITLES_SHOWN_TO_MODEL = 6
 DESCRIPTION_CHARS = 360
 
@@ -75,7 +76,7 @@ def build_agent_tools(catalog: CatalogLike, session: SessionLike) -> list[BaseTo
         """Search the movie catalog by genre, decade, mood, people or country.
 
         Args:
-            query: The user's request, e.g. "80s horror".
+            query: The user's request, word for word.
             k: Number of titles.
             refine_previous: True to adjust the last search ("something older").
         """
@@ -86,7 +87,7 @@ def build_agent_tools(catalog: CatalogLike, session: SessionLike) -> list[BaseTo
         """Facts about one movie: year, director, cast, runtime, plot.
 
         Args:
-            title: The movie's title, e.g. "Alien".
+            title: The title the user asked about.
         """
         return title_details(catalog.search_engine, title)
 
@@ -99,8 +100,8 @@ def build_agent_tools(catalog: CatalogLike, session: SessionLike) -> list[BaseTo
         """Recommend movies similar to ones the user liked.
 
         Args:
-            liked: Titles the user liked, e.g. ["Alien", "Heat"].
-            disliked: Titles the user disliked.
+            liked: Titles the user said they liked.
+            disliked: Titles the user said they disliked.
             k: Number of titles.
         """
         session.profile.add(likes=_clean_names(liked), dislikes=_clean_names(disliked))
@@ -112,9 +113,9 @@ def build_agent_tools(catalog: CatalogLike, session: SessionLike) -> list[BaseTo
         """Draw a storyboard (sequence of shots) of a scene.
 
         Args:
-            scene: The scene, e.g. "a rooftop chase at night".
+            scene: The scene as the user described it.
             shots: Number of shots.
-            aspect: Aspect ratio, e.g. "16:9".
+            aspect: Aspect ratio.
         """
         return not_available("generate_storyboard", "Storyboards", {"scene": scene, "shots": shots,
                                                                     "aspect": aspect})
@@ -125,8 +126,8 @@ def build_agent_tools(catalog: CatalogLike, session: SessionLike) -> list[BaseTo
 
         Args:
             title: The movie to promote.
-            tone: Tone, e.g. "playful".
-            audience: Target audience, e.g. "teens".
+            tone: The tone the user asked for, if any.
+            audience: The audience the user named, if any.
         """
         return not_available("draft_ads", "Ad copy", {"title": title, "tone": tone, "audience": audience})
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +81,8 @@ class AdsBenchResult:
             "with_plot": sum(r["plot"] for r in rows),
             "model": self.model,
             "model_answered": sum(r["model_used"] for r in rows),
+            "titles_with_model_drafts": sum(r["from_model"] > 0 for r in rows),
+            "model_failures_by_check": dict(sum((r["model_failures"] for r in rows), Counter()).most_common()),
             "pass_before_repair_model": round(sum(r["model_passing"] for r in rows) / max(1, model_total), 4),
             "pass_before_repair_all_candidates": round(
                 sum(r["candidates_passing"] for r in rows) / max(1, sum(r["candidates"] for r in rows)), 4),
@@ -103,7 +106,9 @@ class AdsBenchResult:
             lines.append(f"{r['title'][:44]:44s} {plot:>4s} {model:>5s} {raw:>7s} "
                          f"{r['returned_passing']:>3d}/{r['returned']:<3d}{r['distinct']:5.2f} {r['seconds']:6.1f}")
         s = self.summary()
-        lines += ["", f"model: {s['model']}; answered usably for {s['model_answered']}/{s['titles']} titles",
+        lines += ["", f"model: {s['model']}; parsable reply for {s['model_answered']}/{s['titles']} titles, "
+                  f"drafts returned for {s['titles_with_model_drafts']}",
+                  f"model drafts failing, by check (before repair): {s['model_failures_by_check']}",
                   f"pass before repair: model drafts {s['pass_before_repair_model']:.1%}, all candidates "
                   f"{s['pass_before_repair_all_candidates']:.1%}",
                   f"pass after repair: {s['pass_after_repair']:.1%} of {s['returned_drafts']} returned drafts "
@@ -143,5 +148,6 @@ def _row(t: Title, ads: AdDrafts, seconds: float) -> dict[str, Any]:
         "candidates": len(ads.attempts), "candidates_passing": sum(a.passed for a in ads.attempts),
         "returned": len(returned), "returned_passing": sum(checker.passes(d.format, d.text) for d in returned),
         "from_model": sum(d.source.startswith("model") for d in returned),
+        "model_failures": Counter(name for a in model_attempts for name in a.failed_checks),
         "distinct": statistics.mean(len({x.lower() for x in texts}) / len(texts) for texts in lists) if lists else 1.0,
     }

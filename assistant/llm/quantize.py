@@ -14,7 +14,8 @@ others, mostly in the input of the MLP's down projection. So:
 Measured with the embedded Qwen2.5-Coder-0.5B against float32 (6 agent prompts, 32 greedy tokens each, decoded
 one by one as generate() does): 97-98% of next tokens identical, the first token of every reply identical, mean KL
 0.008-0.01; int8 everywhere, prefilled in one piece, agreed on 84% and on no first token. Single-thread CPU time
-per decoded token fell from 136 ms to 68 ms, prefill rose from 108 to 130-160 tokens/s.
+per decoded token fell from 136-144 ms to 60-70 ms, prefill rose from 108 to 130-160 tokens/s. Quantizing
+costs about 9 s of CPU once, at load.
 
 This uses ``torch.ao.quantization.quantize_dynamic``, deprecated in favour of torchao but still shipped with
 torch (torchao's CPU kernels were slower than float32 on such a machine without ``torch.compile``). Anything
@@ -40,7 +41,6 @@ _DOWN_PROJECTION_NAMES = ("down_proj", "w2", "fc2", "fc_out", "dense_4h_to_h")
 #: "auto": int8 when LocalChatModel loads a float32 model onto the CPU itself; "int8": also for a model passed
 #: in (quantized in place); "none": weights as loaded.
 CpuQuantization = Literal["auto", "int8", "none"]
-CPU_QUANTIZATION_CHOICES = ("auto", "int8", "none")
 
 
 def wants_int8(mode: str, model: Any, *, loaded_here: bool) -> bool:

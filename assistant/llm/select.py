@@ -84,7 +84,9 @@ def resolve_llm(
 
     if choice.backend == "local":
         logger.info("Chat model: %s (%s).", choice.model, choice.reason)
-        return LocalChatModel(model_name=choice.model, device=settings.device)
+        return LocalChatModel(
+            model_name=choice.model, device=settings.device, cpu_quantization=_cpu_quantization(settings)
+        )
     from assistant.llm.embedded import ensure_embedded_model
 
     logger.warning(
@@ -94,7 +96,18 @@ def resolve_llm(
     )
     folder = ensure_embedded_model(settings.cache_dir)
     # A light repetition penalty keeps the 0.5B model out of loops that larger models do not fall into.
-    return LocalChatModel(model_name=str(folder), device=settings.device, max_new_tokens=384, repetition_penalty=1.05)
+    return LocalChatModel(
+        model_name=str(folder),
+        device=settings.device,
+        max_new_tokens=384,
+        repetition_penalty=1.05,
+        cpu_quantization=_cpu_quantization(settings),
+    )
+
+
+def _cpu_quantization(settings: Settings) -> str:
+    """int8 weights on a CPU unless ``MARQUEE_LLM_QUANTIZATION`` says otherwise ("none" keeps float32)."""
+    return settings.llm_quantization
 
 
 def hub_is_offline_by_env() -> bool:

@@ -69,6 +69,7 @@ class AdDrafts:
     checks: dict[str, CheckOutcome]
     notices: list[str] = field(default_factory=list)
     attempts: list[Attempt] = field(default_factory=list)
+    #: Whether the model gave a readable reply (its drafts may still all have been set aside).
     model_used: bool = False
     seconds: float = 0.0
 

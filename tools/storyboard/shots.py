@@ -207,8 +207,7 @@ def _repair_characters(raw: Any, scene: str, fallback: Bible, notes: list[str]) 
         look = _text(item.get("look") or item.get("description"), 120) if isinstance(item, dict) else ""
         # A look too thin to draw from ("dark", "previs") gets a seeded one, fixed for the scene.
         if not plausible_description(look):
-            look = f"{look}, {seeded_look(name, stable_seed(scene))}".strip(", ") if not is_jargon(look) \
-                else seeded_look(name, stable_seed(scene))
+            look = seeded_look(name, stable_seed(scene))
         characters.append(Character(name=name, look=look))
     return characters or list(fallback.characters)
 
@@ -288,6 +287,9 @@ def _vary_thin_list(shots: list[Shot], scene: str, beats: list[str], notes: list
     count = len(shots)
     if count < 4:
         return shots
+    if shots[0].sound and len({s.sound for s in shots}) == 1:  # one sound on every shot is an echo, not a design
+        notes.append(f"dropped the sound {shots[0].sound[:20]!r} repeated on every shot")
+        shots = [s.model_copy(update={"sound": ""}) for s in shots]
     sizes_thin = len({s.size for s in shots}) <= 2
     actions_thin = len({s.action.lower() for s in shots}) <= count // 2
     if not (sizes_thin or actions_thin):
