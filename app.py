@@ -158,9 +158,7 @@ def browse(assistant: Assistant, text: str, decade: str, genres: list[str], coun
 
 
 def status_line(assistant: Assistant) -> str:
-    info = assistant.status() if hasattr(assistant, "status") else {}
-    parts = [f"**{k}:** {v}" for k, v in info.items()]
-    return " · ".join(parts) or "Marquee"
+    return assistant.status().line()
 
 
 # -- layout ------------------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ from assistant.prompts import (
     profile_note,
 )
 from knowledge.titles import normalize_title
-from tools.agent_tools import CatalogLike, ToolArtifact, build_agent_tools
+from tools.agent_tools import CatalogLike, CreativeServices, ToolArtifact, build_agent_tools
 
 log = logging.getLogger(__name__)
 
@@ -99,11 +99,14 @@ class Agent:
     """One agent for many sessions: ``agent.stream(message, session_id)`` yields ``AgentEvent``s."""
 
     def __init__(self, llm: BaseChatModel, catalog: CatalogLike, memory: ConversationMemory | None = None,
-                 intent: IntentClassifier | None = None, config: AgentConfig | None = None):
+                 intent: IntentClassifier | None = None, config: AgentConfig | None = None,
+                 services: CreativeServices | None = None):
         if not callable(getattr(llm, "bind_tools", None)):
             raise TypeError(f"{type(llm).__name__} cannot call tools (no bind_tools); use a chat model that "
                             "supports tool calling, e.g. LocalChatModel or an OpenAI-compatible model.")
         self.llm, self.catalog = llm, catalog
+        # The creative tools share the agent's model; without services they would work model-free.
+        self.services = services or CreativeServices(llm)
         self.memory = memory or ConversationMemory()
         self.intent = intent
         config = config or AgentConfig()
@@ -119,7 +122,7 @@ class Agent:
             self.intent.classify("hello")
         warm = getattr(self.llm, "warm_up", None)
         if callable(warm):
-            tools = build_agent_tools(self.catalog, Session("warm-up"))
+            tools = build_agent_tools(self.catalog, Session("warm-up"), self.services)
             warm([SystemMessage(SYSTEM_PROMPT), HumanMessage("")], tools=tools, tool_choice="auto")
 
     # -- the turn ---------------------------------------------------------------------------------------
@@ -151,7 +154,7 @@ class Agent:
         # The profile goes last, next to the message: the system prompt stays the same for every turn.
         profile = [SystemMessage(profile_note(session.profile.summary()))] if not session.profile.is_empty else []
         messages = [SystemMessage(SYSTEM_PROMPT), *history, *profile, HumanMessage(text)]
-        tools = {t.name: t for t in build_agent_tools(self.catalog, session)}
+        tools = {t.name: t for t in build_agent_tools(self.catalog, session, self.services, text)}
         turn = _Turn(session, text, tools, messages, intent=self._classify(text))
         turn.facts.user_titles = self._titles_named_by_user(text, prefs.likes + prefs.dislikes + prefs.seen)
         return turn
@@ -233,14 +236,18 @@ class Agent:
         """Stream one model call as ``TokenEvent``s; returns the whole reply (``yield from`` gives it)."""
         model = self.llm.bind_tools(tools, tool_choice=choice) if tools else self.llm
         total: AIMessageChunk | None = None
+        whole: AIMessage | None = None
         started = time.perf_counter()
         for chunk in model.stream(messages):
-            if not isinstance(chunk, AIMessageChunk):
+            if not isinstance(chunk, AIMessage):
                 continue
             if isinstance(chunk.content, str) and chunk.content:
                 yield TokenEvent(chunk.content)
-            total = chunk if total is None else total + chunk
-        reply = AIMessage(content="") if total is None else message_chunk_to_message(total)
+            if isinstance(chunk, AIMessageChunk):
+                total = chunk if total is None else total + chunk
+            else:  # a model that does not stream (e.g. ChatOpenAI(streaming=False)) yields its whole reply once
+                whole = chunk
+        reply = whole or (AIMessage(content="") if total is None else message_chunk_to_message(total))
         _count_usage(turn.usage, reply, time.perf_counter() - started)
         return reply
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.catalog import Catalog
 from assistant.events import AgentEvent, AttachmentEvent, FinalAnswerEvent, NoticeEvent
 from assistant.settings import Settings
+from tools.agent_tools import CreativeServices
 from tools.search import SearchResult, TitleHit
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.agent import Agent, AgentConfig
+    from assistant.status import AssistantStatus
     from tools.ads import AdDrafts
     from tools.constraints import Constraints
     from tools.recommend import Recommendations
@@ -42,6 +44,7 @@ class Assistant:
         self._llm = llm
         self._agent_config = agent_config
         self._agent: Agent | None = None
+        self._services: CreativeServices | None = None
         self._agent_lock = threading.Lock()
 
     @property
@@ -69,11 +72,8 @@ class Assistant:
         """A shot list and one frame per shot for ``scene``, exported as a sheet PNG, a PDF, a CSV and JSON
         (in ``out_dir``, else a new folder under the data dir). Frames are blocking sketches unless an image
         model is configured (``MARQUEE_IMAGE_MODEL``)."""
-        from tools.storyboard import Storyboarder
-
-        if getattr(self, "_storyboarder", None) is None:  # kept: an image model loads once
-            self._storyboarder = Storyboarder(self.llm, self.settings)
-        return self._storyboarder.create(scene, shots=shots, aspect=aspect, style=style, seed=seed, out_dir=out_dir)
+        return self.services.storyboarder.create(scene, shots=shots, aspect=aspect, style=style, seed=seed,
+                                                 out_dir=out_dir)
 
     def ad_drafts(self, title: str, formats: Sequence[str] | str | None = None, tone: str = "", audience: str = "",
                   variants: int = 3, language: str = "English", brief: str = "", use_model: bool = True) -> AdDrafts:
@@ -86,6 +86,13 @@ class Assistant:
         return draft_ads(self.catalog.search_engine, title, llm=self.llm if use_model else None, formats=formats,
                          tone=tone, audience=audience, variants=variants, language=language, brief=brief)
 
+    def status(self) -> AssistantStatus:
+        """Which chat model, embedding model, image renderer, device and catalog are in use (loads nothing
+        but the catalog index's count)."""
+        from assistant.status import assistant_status
+
+        return assistant_status(self.settings, self.catalog, self._llm)
+
     # -- chat --------------------------------------------------------------------------------------------
     @property
     def llm(self) -> BaseChatModel:
@@ -97,10 +104,20 @@ class Assistant:
         return self._llm
 
     @property
+    def services(self) -> CreativeServices:
+        """What the storyboard and ad tools share with the direct methods: the model, and one storyboarder
+        (so an image model loads once)."""
+        with self._agent_lock:
+            if self._services is None:
+                self._services = CreativeServices(self.llm, self.settings)
+            return self._services
+
+    @property
     def agent(self) -> Agent:
+        services = self.services
         with self._agent_lock:
             if self._agent is None:
-                self._agent = build_agent(self.settings, self.catalog, self.llm, self._agent_config)
+                self._agent = build_agent(self.settings, self.catalog, self.llm, self._agent_config, services)
             return self._agent
 
     def warm_up(self) -> None:
@@ -148,8 +165,8 @@ def _attachment_dict(a: AttachmentEvent) -> dict[str, str]:
     return {"path": a.path, "media_type": a.media_type, "caption": a.caption}
 
 
-def build_agent(settings: Settings, catalog: Catalog, llm: BaseChatModel,
-                config: AgentConfig | None = None) -> Agent:
+def build_agent(settings: Settings, catalog: Catalog, llm: BaseChatModel, config: AgentConfig | None = None,
+                services: CreativeServices | None = None) -> Agent:
     """The one wiring of the chat agent (API, CLI and UI all come through here): the catalog's own embedder
     doubles as the intent check, so the sentence model is loaded once."""
     from assistant.agent import Agent
@@ -159,7 +176,8 @@ def build_agent(settings: Settings, catalog: Catalog, llm: BaseChatModel,
 
     store = getattr(catalog, "store", None)
     embedder = getattr(store, "embedder", None) or Embedder(settings.embedding_model, settings.device)
-    return Agent(llm, catalog, ConversationMemory(), IntentClassifier(embedder), config)
+    services = services or CreativeServices(llm, settings)
+    return Agent(llm, catalog, ConversationMemory(), IntentClassifier(embedder), config, services)
 
 
 def build_assistant(settings: Settings | None = None, **parts: Any) -> Assistant:

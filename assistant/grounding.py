@@ -114,8 +114,9 @@ def names_any_hit(answer: str, hits: Iterable[TitleHit]) -> bool:
 
 
 # -- the deterministic answer ------------------------------------------------------------------------------
-SMALL_TALK_REPLY = ("Hi! I'm Marquee. I can search the catalog (\"80s horror\", \"films by Kubrick\"), give you "
-                    "the facts about a title, and help with recommendations. What would you like to watch?")
+SMALL_TALK_REPLY = ("Hi! I'm Marquee. I can search the catalog (\"80s horror\", \"films by Kubrick\"), recommend "
+                    "titles from ones you loved, storyboard a scene, and draft ad copy for a title. What would you "
+                    "like to do?")
 EMPTY_MESSAGE_REPLY = ("Your message was empty. Tell me what you feel like watching, e.g. \"a dark thriller "
                        "from the '80s\", or ask about a title.")
 PROMPT_REFUSAL = ("I can't share how I'm set up, but I'm happy to help you find something to watch or tell you "
@@ -135,11 +136,14 @@ def _answer_for(result: dict[str, Any]) -> str:
     data, name = result.get("data") or {}, result["name"]
     if not result.get("ok", True):
         return "Sorry, that didn't work: " + result["text"].removeprefix("Error: ")
-    if data.get("status") == "not_available":
-        return (f"Sorry, {_FEATURES.get(name, name)} isn't available in Marquee yet; it's coming soon. "
-                "Meanwhile I can search the catalog for you.")
     if name == "search_catalog":
         return _search_answer(data)
+    if name == "recommend_titles":
+        return _recommend_answer(data)
+    if name == "generate_storyboard":
+        return _storyboard_answer(data)
+    if name == "draft_ads":
+        return _ads_answer(data)
     if name == "get_title_details":
         if not data.get("found"):
             return f"I couldn't find \"{data.get('query', '')}\" in the catalog."
@@ -147,8 +151,59 @@ def _answer_for(result: dict[str, Any]) -> str:
     return result["text"]
 
 
-_FEATURES = {"recommend_titles": "recommending from titles you liked", "generate_storyboard": "storyboarding",
-             "draft_ads": "drafting ad copy"}
+def _hit_lines(hits: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for n, hit in enumerate(hits[:ANSWER_TITLES], start=1):
+        label = f"{hit['title']} ({hit['year']})" if hit.get("year") else hit["title"]
+        why = "; ".join(hit.get("why") or [])
+        lines.append(f"{n}. {label}{' - ' + why if why else ''}")
+    return lines
+
+
+def _recommend_answer(data: dict[str, Any]) -> str:
+    liked, hits = data.get("liked") or [], data.get("hits") or []
+    lines = [f"Since you liked {_and(liked)}, you might enjoy:" if liked and not data.get("fallback")
+             else "Here are some acclaimed picks:"] if hits else ["I couldn't find picks that fit all of that."]
+    lines += _hit_lines(hits)
+    for item in data.get("unresolved") or []:
+        guesses = ", ".join(item.get("candidates") or [])
+        lines.append(f"I couldn't find \"{item['name']}\" in the catalog" + (f" (did you mean {guesses}?)" if guesses
+                                                                          else "."))
+    lines += [m for m in data.get("messages") or [] if "did you mean" not in m.lower()]
+    return "\n".join(lines)
+
+
+def _storyboard_answer(data: dict[str, Any]) -> str:
+    shots = data.get("shots") or []
+    how = "AI frames" if data.get("renderer") == "diffusion" else "blocking sketches"
+    lines = [f"Here is a {len(shots)}-shot storyboard ({data.get('aspect', '')}, {how}):"]
+    for shot in shots:
+        lines.append(f"{shot.get('number')}. {shot.get('size')} {shot.get('angle')}, {shot.get('lens_mm')}mm, "
+                     f"{shot.get('movement')}, {shot.get('duration_s')}s: {shot.get('action')}")
+    lines += [f"Note: {n}" for n in data.get("notices") or []]
+    lines.append("The sheet, a PDF and the shot list (CSV) are attached.")
+    return "\n".join(lines)
+
+
+def _ads_answer(data: dict[str, Any]) -> str:
+    if not data.get("found"):
+        guesses = ", ".join(data.get("candidates") or [])
+        return (f"I couldn't find \"{data.get('query', '')}\" in the catalog, so I wrote no ads"
+                + (f". Did you mean {guesses}?" if guesses else "."))
+    drafts = data.get("drafts") or {}
+    checked = "all checks passed" if data.get("passed") else "some drafts need a look (see the checks)"
+    lines = [f"Ad drafts for {data.get('title', '')} ({checked}):"]
+    for label, key in (("Tagline", "tagline"), ("Logline", "logline")):
+        lines += [f"- {label}: {text}" for text in (drafts.get(key) or [])[:2]]
+    lines += [f"- {post['platform']} post: {post['text']}" for post in (drafts.get("social") or [])[:2]]
+    lines += [f"Note: {n}" for n in data.get("notices") or []]
+    if data.get("files"):
+        lines.append("The full set (spot scripts, search ads, key-art prompt) is attached as Markdown and CSV.")
+    return "\n".join(lines)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _search_answer(data: dict[str, Any]) -> str:

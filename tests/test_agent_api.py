@@ -98,3 +98,45 @@ def test_scoring_of_first_calls():
     assert score_call(item, {"name": "search_catalog", "arguments": {}}) == (False, False)
     assert score_call({"tool": None}, None) == (True, True)
     assert score_call({"tool": None}, {"name": "search_catalog", "arguments": {}}) == (False, False)
+
+
+def test_status_names_the_models_device_and_catalog_size_without_loading_a_model(catalog):
+    bot = Assistant(catalog.settings, catalog=catalog)
+    status = bot.status()
+    assert bot._llm is None, "asking for the status must not load the chat model"
+    assert status.catalog_titles == catalog.store.count() > 0
+    assert "Qwen2.5-Coder-0.5B" in status.llm and status.device == "cpu"
+    assert "all-MiniLM-L6-v2" in status.embedding_model and "sketches" in status.image_renderer
+    line = status.line()
+    assert f"{status.catalog_titles:,} titles" in line and "embedded Chroma" in line
+    scripted = Assistant(catalog.settings, catalog=catalog, llm=ScriptedChatModel(["hi"]))
+    assert scripted.status().llm == "ScriptedChatModel"
+
+
+def test_a_recommendation_turn_answers_from_the_picks_when_the_model_does_not_answer(catalog):
+    bot = make(catalog, [call("recommend_titles", liked=["Alien", "Heat"])], answer_from_tools=True)
+    reply = bot.chat("I loved Alien and Heat, what should I watch?")
+    assert reply.text.startswith("Since you liked Alien (1979) and Heat (1995), you might enjoy:\n1. ")
+    assert reply.hits and reply.tool_calls[0]["name"] == "recommend_titles"
+    assert not {h.title.title for h in reply.hits} & {"Alien", "Heat"}
+
+
+def test_a_storyboard_turn_returns_the_sheet_as_attachments(catalog, tmp_path):
+    bot = make(catalog, [call("generate_storyboard", scene="a duel at dawn in a misty field", shots=3)],
+               answer_from_tools=True)
+    reply = bot.chat("Storyboard a duel at dawn in a misty field, 3 shots")
+    assert reply.text.startswith("Here is a 3-shot storyboard (16:9, blocking sketches):")
+    assert [a["media_type"] for a in reply.attachments] == ["image/png", "application/pdf", "text/csv"]
+    assert str(catalog.settings.data_dir) in reply.attachments[0]["path"]
+
+
+def test_an_ads_turn_lists_checked_drafts_and_refuses_unknown_titles(catalog):
+    # The ad writer asks the same model for drafts: "no drafts here" is a reply it cannot use (templates step in).
+    steps = [call("draft_ads", title="Jaws"), "no drafts here", call("draft_ads", title="Jawz Megashark 3000")]
+    bot = make(catalog, steps, answer_from_tools=True)
+    reply = bot.chat("Write ad copy for Jaws")
+    assert reply.text.startswith("Ad drafts for Jaws") and "- Tagline: " in reply.text
+    assert {a["media_type"] for a in reply.attachments} == {"text/markdown", "text/csv"}
+    reply = bot.chat("Write ad copy for Jawz Megashark 3000", session_id="other")
+    assert reply.text.startswith('I couldn\'t find "Jawz Megashark 3000" in the catalog, so I wrote no ads')
+    assert not reply.attachments

@@ -70,8 +70,10 @@ def test_fallback_answers_use_only_the_tool_results():
     assert text == 'Here is what I found for "space horror":\n1. Alien (1979) - horror; from 1979\n2. Untitled'
     empty = {**search, "data": {"query": "zzz", "hits": []}}
     assert "couldn't find any titles" in fallback_answer(TurnFacts(results=[empty]))
-    unbuilt = {"name": "draft_ads", "text": "", "ok": True, "data": {"status": "not_available"}}
-    assert "ad copy isn't available" in fallback_answer(TurnFacts(results=[unbuilt]))
+    unknown = {"name": "draft_ads", "text": "", "ok": True,
+               "data": {"found": False, "query": "Jawz", "candidates": ["Jaws (1975)"]}}
+    assert fallback_answer(TurnFacts(results=[unknown])) == (
+        'I couldn\'t find "Jawz" in the catalog, so I wrote no ads. Did you mean Jaws (1975)?')
     failed = {"name": "get_title_details", "text": "Error: the title is empty.", "ok": False, "data": {}}
     assert fallback_answer(TurnFacts(results=[failed])) == "Sorry, that didn't work: the title is empty."
     assert fallback_answer(TurnFacts()) == SMALL_TALK_REPLY

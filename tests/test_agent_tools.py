@@ -1,6 +1,9 @@
-"""The agent tools against a small real catalog: schemas, search with session memory, details, placeholders."""
+"""The agent tools against a small real catalog: schemas, search with session memory, details, recommendations,
+storyboards and ads."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from langchain_core.utils.function_calling import convert_to_openai_tool
@@ -120,16 +123,49 @@ def test_injected_description_reaches_the_model_fenced_and_defused(tools):
     assert INJECTION not in fenced
 
 
-@pytest.mark.parametrize("name, args", [
-    ("recommend_titles", {"liked": ["Alien", "Heat"], "disliked": ["Psycho"]}),
-    ("generate_storyboard", {"scene": "a chase on rooftops", "shots": 4}),
-    ("draft_ads", {"title": "Jaws", "tone": "playful"}),
-])
-def test_unbuilt_tools_say_so_and_keep_the_arguments(tools, name, args):
-    text, artifact = run(tools[name], **args)
-    assert "not available yet" in text
-    assert artifact.data["status"] == "not_available" and artifact.data["tool"] == name
-    assert all(artifact.data["arguments"][k] == v for k, v in args.items())
+def test_recommend_uses_the_liked_titles_and_the_limits_in_the_message(catalog, session):
+    tools = {t.name: t for t in build_agent_tools(catalog, session, message="I loved Alien and Heat, no dramas")}
+    text, artifact = run(tools["recommend_titles"], liked=["Alien", "Heat (1995)"])
+    picked = {h.title.title for h in artifact.hits}
+    assert picked and not picked & {"Alien", "Heat"}, "liked titles are not recommended back"
+    assert all("Drama" not in h.title.genres for h in artifact.hits), "no dramas, as the message said"
+    assert text.startswith("Picks for a viewer who liked Alien (1979), Heat (1995)")
+    assert artifact.data["hits"][0]["why"] and artifact.data["liked"] == ["Alien (1979)", "Heat (1995)"]
+
+
+def test_recommend_reports_unknown_titles_and_needs_a_liked_title(tools, catalog):
+    text, artifact = run(tools["recommend_titles"], liked=["Alien", "Zzyzx Megashark 3000"])
+    assert "Zzyzx Megashark 3000" in text and artifact.data["unresolved"][0]["name"] == "Zzyzx Megashark 3000"
+    fresh = {t.name: t for t in build_agent_tools(catalog, Session("new viewer"))}
+    with pytest.raises(ToolInputError, match="liked"):
+        fresh["recommend_titles"].func(liked=[])
+
+
+def test_recommend_remembers_likes_from_earlier_turns(catalog, session):
+    session.profile.add(likes=["Heat", "horror"])  # "horror" is not a title: it must not become an unknown title
+    tools = {t.name: t for t in build_agent_tools(catalog, session)}
+    _, artifact = run(tools["recommend_titles"], liked=["Alien"])
+    assert artifact.data["liked"] == ["Alien (1979)", "Heat (1995)"] and not artifact.data["unresolved"]
+
+
+def test_storyboard_tool_draws_frames_and_attaches_the_sheet(tools):
+    text, artifact = run(tools["generate_storyboard"], scene="a chase across rooftops at night", shots=4,
+                         aspect="2.39:1")
+    assert text.startswith("Storyboard of 4 shots") and len(artifact.data["shots"]) == 4
+    media = [a["media_type"] for a in artifact.attachments]
+    assert media == ["image/png", "application/pdf", "text/csv"]
+    assert all(Path(a["path"]).is_file() for a in artifact.attachments)
+    with pytest.raises(ToolInputError):
+        tools["generate_storyboard"].func(scene="  ")
+
+
+def test_ads_tool_writes_checked_drafts_for_a_catalog_title(tools):
+    text, artifact = run(tools["draft_ads"], title="Jaws", tone="playful")
+    assert text.startswith("Ad drafts for Jaws") and artifact.data["found"] and artifact.data["passed"]
+    assert [h.title.title for h in artifact.hits] == ["Jaws"]
+    assert artifact.data["drafts"]["tagline"] and all(Path(a["path"]).is_file() for a in artifact.attachments)
+    text, artifact = run(tools["draft_ads"], title="Jawz 3000 Megashark")
+    assert not artifact.data["found"] and "not in the catalog" in text.lower() and not artifact.hits
 
 
 def test_recommend_records_the_stated_tastes(tools, session):

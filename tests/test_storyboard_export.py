@@ -151,12 +151,12 @@ def test_the_model_plans_the_shots_when_there_is_one(settings, tmp_path):
 
 
 def test_the_agent_tool_function(settings, monkeypatch, tmp_path):
-    result = generate_storyboard("two friends argue in a kitchen", shots=3, aspect="2.39:1",
-                                 llm=ScriptedChatModel(["not json"]), settings=settings)
+    storyboarder = Storyboarder(ScriptedChatModel(["not json"]), settings)
+    result = generate_storyboard("two friends argue in a kitchen", shots=3, aspect="2.39:1", storyboarder=storyboarder)
     assert "3 shots" in result.text and result.attachments[0]["media_type"] == "image/png"
     assert result.data["renderer"] == "sketch" and len(result.storyboard.frames) == 3
     with pytest.raises(ValueError):
-        generate_storyboard("", llm=ScriptedChatModel([]), settings=settings)
+        generate_storyboard("", storyboarder=storyboarder)
 
 
 def test_cli_prints_the_files_as_json(tmp_path, capsys):

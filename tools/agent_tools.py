@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from langchain_core.tools import BaseTool, tool
 
 from knowledge.titles import Title, normalize_title
+from tools.agent_creative import CreativeServices, ads_for_chat, recommend_for_viewer, storyboard_for_chat
+from tools.artifacts import ToolArtifact, ToolInputError
 from tools.constraints import Constraints
 from tools.search import CatalogSearch, EmptyQueryError, SearchResult, TitleHit
 
@@ -27,20 +28,6 @@ MAX_TOOL_K = 20
 # (No examples in the argument descriptions: a 0.5B model copies them into its calls.)
 TITLES_SHOWN_TO_MODEL = 6
 DESCRIPTION_CHARS = 360
-
-
-class ToolInputError(ValueError):
-    """The model called a tool with arguments the tool cannot use; the message says how to fix the call."""
-
-
-@dataclass
-class ToolArtifact:
-    """What a tool hands the UI besides the text the model reads."""
-
-    data: dict[str, Any] = field(default_factory=dict)
-    hits: list[TitleHit] = field(default_factory=list)
-    #: Files the tool wrote: {"path": str, "media_type": str, "caption": str}.
-    attachments: list[dict[str, str]] = field(default_factory=list)
 
 
 class CatalogLike(Protocol):
@@ -53,6 +40,8 @@ class CatalogLike(Protocol):
 
 
 class ProfileLike(Protocol):
+    likes: list[str]
+    dislikes: list[str]
     seen: list[str]
 
     def add(self, *, likes: Sequence[str] = (), dislikes: Sequence[str] = (),
@@ -68,8 +57,16 @@ class SessionLike(Protocol):
     def remember_search(self, result: SearchResult) -> None: ...
 
 
-def build_agent_tools(catalog: CatalogLike, session: SessionLike) -> list[BaseTool]:
-    """The five agent tools, bound to one catalog and one session (cheap: build them per turn)."""
+__all__ = ["TOOL_NAMES", "CatalogLike", "CreativeServices", "SessionLike", "ToolArtifact", "ToolInputError",
+           "build_agent_tools"]
+
+
+def build_agent_tools(catalog: CatalogLike, session: SessionLike, services: CreativeServices | None = None,
+                      message: str = "") -> list[BaseTool]:
+    """The five agent tools, bound to one catalog, one session and the user's current ``message`` (cheap:
+    build them per turn). ``services`` holds what the creative tools share across sessions; without it they
+    work model-free (coverage-pattern shot lists, template ads)."""
+    services = services or CreativeServices()
 
     @tool("search_catalog", parse_docstring=True, response_format="content_and_artifact")
     def search_catalog(query: str, k: int = 10, refine_previous: bool = False) -> tuple[str, ToolArtifact]:
@@ -105,8 +102,10 @@ def build_agent_tools(catalog: CatalogLike, session: SessionLike) -> list[BaseTo
             k: Number of titles.
         """
         session.profile.add(likes=_clean_names(liked), dislikes=_clean_names(disliked))
-        return not_available("recommend_titles", "Recommendations",
-                             {"liked": liked, "disliked": disliked, "k": k})
+        k = max(1, min(int(k or 10), MAX_TOOL_K))
+        profile = session.profile
+        return recommend_for_viewer(catalog.search_engine, liked, disliked, k, profile.likes, profile.dislikes,
+                                    profile.seen, message)
 
     @tool("generate_storyboard", parse_docstring=True, response_format="content_and_artifact")
     def generate_storyboard(scene: str, shots: int = 6, aspect: str = "16:9") -> tuple[str, ToolArtifact]:
@@ -117,8 +116,7 @@ def build_agent_tools(catalog: CatalogLike, session: SessionLike) -> list[BaseTo
             shots: Number of shots.
             aspect: Aspect ratio.
         """
-        return not_available("generate_storyboard", "Storyboards", {"scene": scene, "shots": shots,
-                                                                    "aspect": aspect})
+        return storyboard_for_chat(services, scene, shots, aspect)
 
     @tool("draft_ads", parse_docstring=True, response_format="content_and_artifact")
     def draft_ads(title: str, tone: str = "", audience: str = "") -> tuple[str, ToolArtifact]:
@@ -129,7 +127,7 @@ def build_agent_tools(catalog: CatalogLike, session: SessionLike) -> list[BaseTo
             tone: The tone the user asked for, if any.
             audience: The audience the user named, if any.
         """
-        return not_available("draft_ads", "Ad copy", {"title": title, "tone": tone, "audience": audience})
+        return ads_for_chat(services, catalog.search_engine, title, tone, audience)
 
     return [search_catalog, recommend_titles, generate_storyboard, draft_ads, get_title_details]
 
@@ -242,13 +240,6 @@ def details_text(t: Title) -> str:
     if t.description:
         lines.append(f"Description: {_one_line(t.description, DESCRIPTION_CHARS)}")
     return "\n".join(lines)
-
-
-# -- not built yet -----------------------------------------------------------------------------------------
-def not_available(name: str, feature: str, arguments: dict[str, Any]) -> tuple[str, ToolArtifact]:
-    text = (f"{feature} are not available yet in Marquee ({name} is coming soon). Tell the user that "
-            "plainly; do not write them yourself. Offer to search the catalog instead.")
-    return text, ToolArtifact(data={"status": "not_available", "tool": name, "arguments": arguments})
 
 
 def _clean_names(names: Sequence[str] | None) -> list[str]:

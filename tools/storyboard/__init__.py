@@ -7,9 +7,8 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tools.storyboard.board import Storyboard
 from tools.storyboard.diffusion import DEFAULT_IMAGE_MODEL, DiffusionOptions, ImageModelError, build_prompt
@@ -20,11 +19,6 @@ from tools.storyboard.shots import RepairResult, loads_lenient, repair_shot_list
 from tools.storyboard.sketch import ASPECTS, AspectError, frame_size, parse_aspect, render_sketch
 from tools.storyboard.storyboarder import DEFAULT_SHOTS, MAX_SCENE_CHARS, Storyboarder, StoryboardInputError
 
-if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
-
-    from assistant.settings import Settings
-
 __all__ = [
     "ANGLES", "ASPECTS", "DEFAULT_IMAGE_MODEL", "DEFAULT_SHOTS", "MAX_SCENE_CHARS", "MAX_SHOTS", "MOVEMENTS",
     "SHOT_SIZES", "AspectError", "Bible", "Character", "DiffusionOptions", "ImageModelError", "Plan",
@@ -32,10 +26,6 @@ __all__ = [
     "Storyboarder", "build_prompt", "frame_size", "generate_storyboard", "loads_lenient", "parse_aspect",
     "plan_shots", "read_png_text", "render_sketch", "repair_shot_list", "safe_slug",
 ]
-
-_storyboarders: dict[tuple[int, int], Storyboarder] = {}
-_storyboarders_lock = threading.Lock()
-
 
 @dataclass(frozen=True)
 class StoryboardToolResult:
@@ -48,15 +38,10 @@ class StoryboardToolResult:
 
 
 def generate_storyboard(scene: str, shots: int = DEFAULT_SHOTS, aspect: str = "16:9", *,
-                        llm: BaseChatModel | None = None, settings: Settings | None = None) -> StoryboardToolResult:
+                        storyboarder: Storyboarder) -> StoryboardToolResult:
     """The agent tool's body. Raises ``StoryboardInputError`` (a ValueError) for an empty scene or a bad aspect.
 
-    One ``Storyboarder`` is kept per (chat model, settings), so an image model loads once per process.
+    The caller keeps ``storyboarder`` between calls, so that an image model loads once.
     """
-    key = (id(llm), id(settings))
-    with _storyboarders_lock:
-        storyboarder = _storyboarders.get(key)
-        if storyboarder is None:
-            storyboarder = _storyboarders[key] = Storyboarder(llm, settings)
     board = storyboarder.create(scene, shots=shots, aspect=aspect)
     return StoryboardToolResult(board.summary(), board.to_dict(), board.attachments(), board)
