@@ -152,9 +152,12 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 
 def cmd_storyboard(args: argparse.Namespace) -> int:
+    from assistant.llm import resolve_llm
     from tools.storyboard import Storyboarder, StoryboardInputError
 
-    storyboarder = Storyboarder(settings=_settings(args), use_llm=not args.no_llm, image_model=args.image_model)
+    settings = _settings(args)
+    llm = None if args.no_llm else resolve_llm(settings)  # loads the weights only when the shots are planned
+    storyboarder = Storyboarder(llm, settings, image_model=args.image_model)
     try:
         board = storyboarder.create(args.scene, shots=args.shots, aspect=args.aspect, style=args.style,
                                     seed=args.seed, out_dir=args.out)

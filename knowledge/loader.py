@@ -102,6 +102,8 @@ def row_to_title(raw: object, source: str) -> Title:
     """Validate and clean one record; raises ``ValueError`` with the reason."""
     if not isinstance(raw, dict):
         raise ValueError(f"expected an object with fields, got {type(raw).__name__}")
+    if None in raw:  # csv.DictReader keeps the cells past the header's last column under None
+        raise ValueError(f"{len(raw[None])} more cell(s) than the header has columns")
     unknown = set(raw) - TITLE_FIELDS
     if unknown:
         raise ValueError(f"unknown field(s) {sorted(unknown)}; allowed: {sorted(TITLE_FIELDS)}")
@@ -131,8 +133,8 @@ def _bounded_int(value: object, name: str, low: int, high: int) -> int | None:
         return None
     try:
         number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer too large for a float
+        raise ValueError(f"{name} must be a number, got {value!r}"[:300]) from None
     if not number.is_integer() or not low <= number <= high:
         raise ValueError(f"{name} must be a whole number in [{low}, {high}], got {value!r}")
     return int(number)

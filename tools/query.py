@@ -333,6 +333,7 @@ class QueryParser:
                                       "searching the text instead.")
 
     def _finish(self, q: _Query, out: dict) -> Constraints:
+        _drop_contradictions(out)
         soft = [w for i, w in enumerate(q.words) if not q.used[i] and w not in STOPWORDS and w not in NEGATIONS]
         genre_words = out.pop("genre_words", [])
         lists = {k: tuple(dict.fromkeys(v)) for k, v in out.items() if isinstance(v, list) and k != "notices"}
@@ -340,6 +341,19 @@ class QueryParser:
         soft_text = " ".join(soft)
         return Constraints(**lists, **scalars, soft_text=soft_text,
                            semantic_text=" ".join([*soft, *genre_words]).strip(), notices=tuple(out["notices"]))
+
+
+_RANGES = (("year_min", "year_max", "years"), ("runtime_min", "runtime_max", "running times"))
+
+
+def _drop_contradictions(out: dict) -> None:
+    """A range that ends before it starts ("from 1950, recent") would match nothing: search without it."""
+    for low_key, high_key, what in _RANGES:
+        low, high = out.get(low_key), out.get(high_key)
+        if low is not None and high is not None and low > high:
+            del out[low_key], out[high_key]
+            out["notices"].append(f"The {what} asked for cannot all hold (from {low} and up to {high}); "
+                                  "searching without that filter.")
 
 
 def _decade(word: str) -> tuple[int, int] | None:

@@ -166,6 +166,7 @@ def run(settings: Settings, limit: int | None = None, variant: str = "both") -> 
     from assistant.api import build_agent
     from assistant.catalog import Catalog
     from assistant.llm import resolve_llm
+    from tools.agent_tools import CreativeServices
 
     result = AgentBenchResult()
     started = time.perf_counter()
@@ -174,7 +175,11 @@ def run(settings: Settings, limit: int | None = None, variant: str = "both") -> 
     result.model = getattr(llm, "model_name", "") or type(llm).__name__
     messages = load_messages()[:limit] if limit else load_messages()
     names = list(VARIANTS) if variant == "both" else [variant]
-    agents = {name: build_agent(settings, catalog, llm, _config(VARIANTS[name])) for name in names}
+    # The bench measures the agent's choices and its turn; the storyboard and ad tools run model-free here (their
+    # model-backed quality and timing are `bench storyboard` and `bench ads`), or 16 of the 64 turns would take
+    # minutes each on a CPU.
+    services = CreativeServices(None, settings)
+    agents = {name: build_agent(settings, catalog, llm, _config(VARIANTS[name]), services) for name in names}
     _warm_up(agents[names[-1]])
     result.load_s = time.perf_counter() - started
     result.prefill_tokens_per_s, result.decode_tokens_per_s = measure_speed(llm)

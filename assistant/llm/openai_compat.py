@@ -18,8 +18,10 @@ def openai_compatible_chat_model(
     model: str = "",
     temperature: float = 0.0,
     timeout: float = 120.0,
+    streaming: bool = True,
 ) -> ChatOpenAI:
-    """``ChatOpenAI`` for ``base_url``, streaming; an empty ``model`` asks the server what it serves."""
+    """``ChatOpenAI`` for ``base_url``; an empty ``model`` asks the server what it serves. ``streaming=False``
+    asks for whole replies, for servers that cannot stream tool calls."""
     if not base_url.strip():
         raise ValueError("An OpenAI-compatible backend needs a base URL, e.g. http://127.0.0.1:8000/v1.")
     return ChatOpenAI(
@@ -28,9 +30,9 @@ def openai_compatible_chat_model(
         model=model or served_model(base_url, api_key=api_key),
         temperature=temperature,
         timeout=timeout,
-        streaming=True,
+        streaming=streaming,
         # Usage numbers in the final streamed chunk; vLLM supports the OpenAI stream_options for it.
-        stream_usage=True,
+        stream_usage=streaming,
     )
 
 

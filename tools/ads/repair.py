@@ -49,7 +49,7 @@ def tidy_end(text: str) -> str:
     """Drop trailing connectors and stray punctuation ("A shark hunt with the," -> "A shark hunt"); a final
     full stop, question or exclamation mark is kept ("... drama film from the." -> "... drama film.")."""
     body = text.rstrip()
-    stop = body[-1] if body[-1:] in ".!?" and not body.endswith("...") else ""
+    stop = body[-1] if body and body[-1] in ".!?" and not body.endswith("...") else ""
     body = body[: len(body) - len(stop)].rstrip(" ,;:-–—(\"“'")
     words = body.split(" ")
     while len(words) > 1 and words[-1].lower() in DANGLING:

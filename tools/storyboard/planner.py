@@ -119,9 +119,9 @@ def _with_token_budget(llm: BaseChatModel, tokens: int) -> BaseChatModel:
     Copies are kept per budget: a kept copy keeps its compiled grammars (a fresh one would rebuild the tokenizer
     table each time), and a budget sized to the request bounds a small model that loops inside a string.
     """
-    from assistant.llm import LocalChatModel
-
-    if not isinstance(llm, LocalChatModel) or llm.max_new_tokens >= tokens:
+    # Duck-typed: a local transformers model has a ``max_new_tokens`` field; a server model sizes its own replies.
+    budget = getattr(llm, "max_new_tokens", None)
+    if not isinstance(budget, int) or budget >= tokens or not hasattr(llm, "model_copy"):
         return llm
     with _SIZED_LOCK:
         kept = _SIZED.get((id(llm), tokens))
@@ -132,9 +132,7 @@ def _with_token_budget(llm: BaseChatModel, tokens: int) -> BaseChatModel:
 
 def _share_loaded_weights(sized: BaseChatModel, original: BaseChatModel) -> None:
     """If the copy loaded the weights, hand them to the original so chat does not load them a second time."""
-    from assistant.llm import LocalChatModel
-
-    if sized is original or not isinstance(original, LocalChatModel) or original.model is not None:
+    if sized is original or not hasattr(original, "tokenizer") or getattr(original, "model", None) is not None:
         return
-    if isinstance(sized, LocalChatModel) and sized.model is not None:
+    if getattr(sized, "model", None) is not None:
         original.model, original.tokenizer = sized.model, sized.tokenizer

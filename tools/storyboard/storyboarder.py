@@ -79,11 +79,8 @@ class Storyboarder:
 
     @property
     def llm(self) -> BaseChatModel | None:
-        if self._llm is None and self.use_llm:
-            from assistant.llm import resolve_llm
-
-            self._llm = resolve_llm(self.settings)
-        return self._llm
+        """The chat model that plans shots; None (no model given, or ``use_llm=False``): the coverage pattern."""
+        return self._llm if self.use_llm else None
 
     # -- making a storyboard ------------------------------------------------------------------------------
     def create(self, scene: str, shots: int = DEFAULT_SHOTS, aspect: str = "16:9", style: str | None = None,
