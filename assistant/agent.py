@@ -225,12 +225,17 @@ class Agent:
     def _default_call(self, turn: _Turn, choice: str) -> list[dict[str, Any]]:
         """The call a model that had to call a tool failed to write, built from the message (or none)."""
         name = choice if choice in turn.tools else (turn.intent.tool if turn.intent else "")
-        titles = [t for t in sorted(turn.facts.user_titles, key=lambda t: (-len(t.split()), -len(t))) if len(t) > 3]
+        titles = self._user_titles(turn)
         args = default_arguments(name, turn.text, titles, list(turn.session.profile.likes)) if name else None
         if args is None:
             return []
         log.info("The model wrote no usable call to %s; calling it with arguments from the message.", name)
         return [{"name": name, "args": args, "id": _call_id(), "type": "tool_call"}]
+
+    @staticmethod
+    def _user_titles(turn: _Turn) -> list[str]:
+        """Catalog titles the message names, longest first ("Jaws 2" before "Jaws"), short words left out."""
+        return [t for t in sorted(turn.facts.user_titles, key=lambda t: (-len(t.split()), -len(t))) if len(t) > 3]
 
     def _call_model(self, turn: _Turn, messages: list[BaseMessage], tools: list[BaseTool], choice: str):
         """Stream one model call as ``TokenEvent``s; returns the whole reply (``yield from`` gives it)."""
@@ -277,7 +282,8 @@ class Agent:
         succeeded = 0
         for call in calls:
             name, args, call_id = call["name"], dict(call.get("args") or {}), call["id"]
-            args = repair_arguments(name, args, turn.text, turn.session.last_search is not None)
+            args = repair_arguments(name, args, turn.text, turn.session.last_search is not None,
+                                    self._user_titles(turn))
             yield ToolCallEvent(name, args, call_id)
             turn.tool_calls.append({"name": name, "arguments": args})
             started = time.perf_counter()

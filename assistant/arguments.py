@@ -27,18 +27,29 @@ def is_follow_up(text: str) -> bool:
     return len(lowered.split()) <= FOLLOW_UP_MAX_WORDS and any(p in lowered for p in FOLLOW_UP_PHRASES)
 
 
-def repair_arguments(name: str, args: dict[str, Any], text: str, has_previous_search: bool) -> dict[str, Any]:
-    """``args`` with what the message states filled in (a new dict)."""
+def repair_arguments(name: str, args: dict[str, Any], text: str, has_previous_search: bool,
+                     titles: list[str] | None = None) -> dict[str, Any]:
+    """``args`` with what the message states filled in (a new dict). ``titles``: catalog titles the message
+    names, best first."""
     args = dict(args)
+    _drop_unasked_count(args, text)
     if name == "search_catalog":
         query = str(args.get("query") or "").strip()
-        # A query made only of the message's own words lost the rest ("horror" for "horror from the 80s");
-        # the search reads plain requests well, so it gets the whole message. A translation or a rephrasing
-        # by the model stays as it is.
-        if not query or _words(query) <= _words(text):
+        # A query made only of the message's own words lost the rest ("thriller" for "Korean thrillers under
+        # two hours"); the search reads plain requests well, so it gets the whole message. A translation or a
+        # rephrasing by the model stays as it is.
+        if not query or _stems(query) <= _stems(text):
             args["query"] = text
-        if has_previous_search and is_follow_up(text):
+        # "Refine" needs a search to refine; after one, a short "something older" is a refinement.
+        if not has_previous_search:
+            args.pop("refine_previous", None)
+        elif is_follow_up(text):
             args["refine_previous"] = True
+    elif name in ("get_title_details", "draft_ads"):
+        title = str(args.get("title") or "").strip()
+        # A small model embroiders titles ("Jaws: The Family Adventure"): the title the user named wins.
+        if titles and title.casefold() not in text.casefold():
+            args["title"] = titles[0]
     elif name == "generate_storyboard":
         if not str(args.get("scene") or "").strip():
             args["scene"] = text
@@ -48,6 +59,17 @@ def repair_arguments(name: str, args: dict[str, Any], text: str, has_previous_se
         if aspect and float(aspect[1]) <= _MAX_ASPECT_SIDE and int(aspect[2]) <= _MAX_ASPECT_SIDE:
             args["aspect"] = f"{aspect[1]}:{aspect[2]}"
     return args
+
+
+def _drop_unasked_count(args: dict[str, Any], text: str) -> None:
+    """A count the message does not state ("k": 2 for "Korean thrillers") goes: the tool's default is better."""
+    if "k" in args and str(args["k"]) not in re.findall(r"\d+", text):
+        del args["k"]
+
+
+def _stems(text: str) -> set[str]:
+    """Words cut to five letters, so that "thriller" and "thrillers" count as the same word."""
+    return {word[:5] for word in _words(text)}
 
 
 def _words(text: str) -> set[str]:

@@ -25,6 +25,19 @@ def test_search_gets_the_message_as_query_and_refines_only_after_a_search():
     assert "refine_previous" not in repair_arguments("search_catalog", {"query": "x"}, "something older", False)
     assert repair_arguments("search_catalog", {"query": "x", "refine_previous": False}, "something older",
                             True)["refine_previous"] is True
+    korean = "Korean thrillers under two hours"
+    repaired = repair_arguments("search_catalog", {"query": "thriller", "k": 2, "refine_previous": True}, korean, False)
+    assert repaired == {"query": korean}, "a plural, a count nobody asked for and a refinement of nothing"
+    assert repair_arguments("search_catalog", {"query": "horror", "k": 5}, "top 5 horror", False)["k"] == 5
+
+
+def test_a_title_the_user_named_beats_an_embroidered_one():
+    text = "Write ad copy for Jaws aimed at families"
+    assert repair_arguments("draft_ads", {"title": "Jaws: The Family Adventure"}, text, False,
+                            ["Jaws"])["title"] == "Jaws"
+    assert repair_arguments("draft_ads", {"title": "jaws"}, text, False, ["Jaws 2"])["title"] == "jaws"
+    assert repair_arguments("get_title_details", {"title": "Alien 3"}, "tell me about it", False,
+                            [])["title"] == "Alien 3", "nothing named: the model's title stands"
 
 
 @pytest.mark.parametrize("text, shots, aspect", [

@@ -64,7 +64,7 @@ def final(events) -> FinalAnswerEvent:
 def test_tool_call_then_result_then_the_models_grounded_answer(catalog):
     agent, model = make_agent(catalog, [call("search_catalog", query="films by Hitchcock", k=2),
                                         "Try **Psycho** (1960) and North by Northwest (1959)."])
-    events = list(agent.stream("Hitchcock films please"))
+    events = list(agent.stream("2 Hitchcock films please"))
     kinds = [e.kind for e in events]
     assert kinds[:2] == ["toolcall", "toolresult"] and kinds[-1] == "finalanswer"
     assert all(k == "token" for k in kinds[2:-1]) and len(kinds) > 3, "the answer streams as tokens"
@@ -88,7 +88,7 @@ def test_answer_from_tools_skips_the_second_model_call(catalog):
 
 @pytest.mark.parametrize("bad_call, expected", [
     (call("get_title_details", title=""), "title is empty"),
-    (call("search_catalog", query="horror", k="lots"), "k"),
+    (call("recommend_titles", liked=[]), "liked"),
     (call("play_movie", title="Alien"), "no tool called 'play_movie'"),
     (AIMessage(content="", invalid_tool_calls=[{"name": "search_catalog", "args": "query=80s horror",
                                                 "id": "x1", "error": None, "type": "invalid_tool_call"}]),

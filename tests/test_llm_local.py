@@ -12,7 +12,7 @@ import torch
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage
 from test_llm_tiny_model import build_model, build_tokenizer
 
-from assistant.llm.constrained import GrammarLogitsProcessor
+from assistant.llm.constrained import GrammarLogitsProcessor, forced_call_opener
 from assistant.llm.loading import plan_device
 from assistant.llm.local import LocalChatModel
 from assistant.llm.messages import to_chat_template_messages
@@ -161,6 +161,21 @@ def test_forced_tool_gives_a_schema_valid_call_from_random_weights(tokenizer) ->
         assert_schema_valid(reply.tool_calls)
         assert reply.content == ""
         assert reply.response_metadata["finish_reason"] == "tool_calls"
+
+
+def test_a_forced_call_opener_is_prefilled_not_decoded(tokenizer) -> None:
+    model = models_with_seeds(tokenizer, range(1), max_new_tokens=160)[0]
+    forced = model.bind_tools([SEARCH_TOOL, PERSON_TOOL], tool_choice="search_catalog")
+    free = model.bind_tools([SEARCH_TOOL, PERSON_TOOL], tool_choice="any")
+    opener = forced_call_opener("search_catalog")
+    turn = model._prepare_turn([HumanMessage(QUESTION)], forced.kwargs)
+    assert tokenizer.decode(turn.input_ids[0]).endswith(opener) and turn.written == opener
+    assert not model._prepare_turn([HumanMessage(QUESTION)], free.kwargs).written
+    reply = forced.invoke(QUESTION)
+    opener_tokens = len(tokenizer.encode(opener, add_special_tokens=False))
+    # The opener is in the prompt's count, not in the generated tokens, and the call still parses.
+    assert reply.usage_metadata["input_tokens"] == turn.prompt_length
+    assert reply.tool_calls[0]["name"] == "search_catalog" and opener_tokens > 5
 
 
 def test_required_tool_choice_gives_schema_valid_calls(tokenizer) -> None:

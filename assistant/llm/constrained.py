@@ -88,6 +88,11 @@ def structural_tag(tools: list[dict[str, Any]], choice: ToolChoice) -> dict[str,
     return {"type": "structural_tag", "format": free_text}
 
 
+def forced_call_opener(name: str) -> str:
+    """The text every call to ``name`` starts with: under a forced choice it is known before generation."""
+    return f'{CALL_OPENER}{{"name": {json.dumps(name)}, "arguments": '
+
+
 def _call_tag(tool: dict[str, Any], opener: str, closer: str) -> dict[str, Any]:
     return {
         "type": "tag",
@@ -151,13 +156,16 @@ class ToolCallGrammar:
         self._compiler = xgr.GrammarCompiler(info)
         self._compiled: OrderedDict[str, xgr.CompiledGrammar] = OrderedDict()
 
-    def logits_processor(self, tools: list[dict[str, Any]], choice: ToolChoice) -> GrammarLogitsProcessor | None:
+    def logits_processor(self, tools: list[dict[str, Any]], choice: ToolChoice,
+                         written: str = "") -> GrammarLogitsProcessor | None:
+        """A processor for one generation; ``written`` is output already placed in the prompt (a forced call's
+        opener), which the grammar consumes before the first generated token."""
         tag = structural_tag(tools, choice)
         if tag is None:
             return None
         key = json.dumps(tag)  # unsorted: the order of properties in the schema is the order they are written
         compiled = _cached(self._compiled, key, lambda: self._compiler.compile_structural_tag(key))
-        return GrammarLogitsProcessor(compiled)
+        return GrammarLogitsProcessor(compiled, written)
 
 
 def _cached(cache: OrderedDict[str, Any], key: str, build: Any) -> Any:
@@ -177,11 +185,13 @@ class GrammarLogitsProcessor(LogitsProcessor):
     constraining instead of raising: the parser downstream then sees plain text, and the turn survives.
     """
 
-    def __init__(self, compiled: xgr.CompiledGrammar) -> None:
+    def __init__(self, compiled: xgr.CompiledGrammar, written: str = "") -> None:
         self._matcher = xgr.GrammarMatcher(compiled)
         self._bitmask = xgr.allocate_token_bitmask(1, compiled.tokenizer_info.vocab_size)
         self._started = False
         self.gave_up = False
+        if written and not self._matcher.accept_string(written):
+            raise ValueError(f"The grammar does not accept {written!r} as the start of the output.")
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
         if input_ids.shape[0] != 1:
