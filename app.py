@@ -27,6 +27,9 @@ from assistant.events import (  # noqa: E402
     ToolCallEvent,
     ToolResultEvent,
 )
+from ui.ads_tab import ads_tab  # noqa: E402
+from ui.render import STUDIO_CSS, check_badges_from_data  # noqa: E402
+from ui.storyboard_tab import storyboard_tab  # noqa: E402
 
 TOOL_ICONS = {"search_catalog": "🔎", "recommend_titles": "🎯", "generate_storyboard": "🎬", "draft_ads": "📣",
               "get_title_details": "🎞️"}
@@ -37,6 +40,8 @@ EXAMPLES = [
     "Write ad copy for Jaws aimed at families",
     "Korean thrillers under two hours",
 ]
+# Chat turns (and other events) served at once; more queue. A local model on a CPU gains nothing from more.
+CONCURRENT_TURNS = 2
 DECADES = ["Any"] + [f"{d}s" for d in range(1920, 2030, 10)]
 CSS = """
 .mq-cards {display:grid; grid-template-columns:repeat(auto-fill,minmax(230px,1fr)); gap:10px; margin:4px 0}
@@ -46,7 +51,7 @@ CSS = """
 .mq-card .mq-why {margin-top:6px; font-size:.85rem} .mq-chip {display:inline-block; padding:1px 7px;
  margin:2px 3px 0 0; border-radius:999px; background:var(--color-accent-soft); font-size:.78rem}
 #mq-status {font-size:.85rem; opacity:.8}
-"""
+""" + STUDIO_CSS
 
 
 # -- rendering ---------------------------------------------------------------------------------------------
@@ -81,8 +86,25 @@ def _finish_step(message: dict, event: ToolResultEvent) -> None:
         message["metadata"]["title"] += " (failed)"
 
 
-def _attachment_message(event: AttachmentEvent) -> dict:
-    if event.media_type.startswith("image/"):
+def _result_messages(event: ToolResultEvent) -> list[dict]:
+    """What a tool result adds to the chat besides its step: title cards, the storyboard's frames, ad badges."""
+    messages = []
+    if event.name == "draft_ads" and event.ok and event.data.get("found"):
+        badges = check_badges_from_data(event.data)
+        messages.append({"role": "assistant", "content": gr.HTML(f"<b>Checks</b>{badges}")})
+    elif event.hits:
+        messages.append({"role": "assistant", "content": gr.HTML(title_cards(event.hits))})
+    frames = event.data.get("frames") if event.name == "generate_storyboard" and event.ok else None
+    if frames:
+        shots = event.data.get("shots") or []
+        captions = [f"{s.get('number')}. {s.get('size')} {s.get('angle')}" for s in shots] or [""] * len(frames)
+        gallery = gr.Gallery(list(zip(frames, captions, strict=False)), columns=3, height="auto", label="Frames")
+        messages.append({"role": "assistant", "content": gallery})
+    return messages
+
+
+def _attachment_message(event: AttachmentEvent, as_file: bool = False) -> dict:
+    if event.media_type.startswith("image/") and not as_file:
         return {"role": "assistant", "content": gr.Image(event.path, label=event.caption or None, show_label=True)}
     return {"role": "assistant", "content": gr.File(event.path, label=event.caption or os.path.basename(event.path))}
 
@@ -99,6 +121,7 @@ class ChatHandler:
         yield history, ""
         steps: dict[str, dict] = {}
         answer: dict | None = None
+        frames_shown = False
         for event in self.assistant.stream(message, session_id):
             if isinstance(event, ToolCallEvent):
                 steps[event.call_id or event.name] = _step_message(event)
@@ -107,15 +130,16 @@ class ChatHandler:
                 step = steps.get(event.call_id or event.name)
                 if step is not None:
                     _finish_step(step, event)
-                if event.hits:
-                    history.append({"role": "assistant", "content": gr.HTML(title_cards(event.hits))})
+                history += _result_messages(event)
+                frames_shown = frames_shown or bool(event.name == "generate_storyboard" and event.data.get("frames"))
             elif isinstance(event, TokenEvent):
                 if answer is None:
                     answer = {"role": "assistant", "content": ""}
                     history.append(answer)
                 answer["content"] += event.text
             elif isinstance(event, AttachmentEvent):
-                history.append(_attachment_message(event))
+                # The frames are already in a gallery: the contact sheet is offered as a download with the PDF.
+                history.append(_attachment_message(event, as_file=frames_shown))
             elif isinstance(event, NoticeEvent | ErrorEvent):
                 history.append({"role": "assistant", "content": event.message,
                                 "metadata": {"title": "ℹ️ Note" if isinstance(event, NoticeEvent) else "⚠️ Problem"}})
@@ -129,6 +153,17 @@ class ChatHandler:
     def reply_text(self, message: str, session_id: str = "api") -> str:
         """The ``/chat`` API: one message in, the reply text out."""
         return self.assistant.chat(message, session_id=session_id or "api").text
+
+    def reply_stream(self, message: str, session_id: str = "api") -> Iterator[str]:
+        """The ``/chat_stream`` API: the reply so far, growing token by token, then the final text (which may
+        replace what was streamed, when the agent answers from the tool results instead)."""
+        text = ""
+        for event in self.assistant.stream(message, session_id or "api"):
+            if isinstance(event, TokenEvent):
+                text += event.text
+                yield text
+            elif isinstance(event, FinalAnswerEvent):
+                yield event.text
 
     def new_chat(self, session_id: str) -> tuple[list, str]:
         self.assistant.reset(session_id)
@@ -167,7 +202,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     chat = ChatHandler(assistant)
     with gr.Blocks(title="Marquee") as demo:
         session_id = gr.State("")
-        gr.Markdown("# 🎬 Marquee\nFind something to watch, storyboard a scene, draft the ads.")
+        gr.HTML('<div class="mq-hero"><h1>🎬 Marquee</h1><p>Find something to watch, storyboard a scene, '
+                'draft the ads.</p></div>')
         status = gr.Markdown(elem_id="mq-status")
         with gr.Tab("Chat"):
             chatbot = gr.Chatbot(height=560, buttons=["copy"], placeholder="Ask for a film, a storyboard or ad copy.",
@@ -181,7 +217,12 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             clear.click(chat.new_chat, [session_id], [chatbot, session_id], api_visibility="private")
         with gr.Tab("Catalog"):
             _catalog_tab(assistant)
+        with gr.Tab("Storyboard studio"):
+            storyboard_tab(assistant)
+        with gr.Tab("Ad studio"):
+            ads_tab(assistant)
         gr.api(chat.reply_text, api_name="chat")
+        gr.api(chat.reply_stream, api_name="chat_stream")
         demo.load(lambda: uuid.uuid4().hex, outputs=session_id, api_visibility="private")
         demo.load(lambda: status_line(assistant), outputs=status, api_visibility="private")
     return demo
@@ -209,12 +250,17 @@ def _facets(assistant: Assistant) -> tuple[list[str], list[str], list[str]]:
     return sorted(vocab.genres), sorted(vocab.countries), sorted(vocab.languages)
 
 
-def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, **launch: object):
-    demo = build_app(assistant).queue(default_concurrency_limit=2, max_size=64)
+def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, **launch: object) -> gr.Blocks:
+    """Build and launch the app; returns the Blocks (``.close()`` it when launched with
+    ``prevent_thread_lock=True``)."""
+    demo = build_app(assistant).queue(default_concurrency_limit=CONCURRENT_TURNS, max_size=64)
     auth = os.environ.get("MARQUEE_AUTH", "")
     credentials = tuple(auth.split(":", 1)) if ":" in auth else None
-    return demo.launch(server_name=host, server_port=port, auth=credentials, css=CSS, theme=gr.themes.Soft(),
-                       footer_links=[], **launch)
+    # Storyboard frames and sheets are written under the data dir; Gradio serves only folders it is told about.
+    allowed = [str(assistant.settings.data_dir), *launch.pop("allowed_paths", [])]
+    demo.launch(server_name=host, server_port=port, auth=credentials, css=CSS, theme=gr.themes.Soft(),
+                footer_links=[], allowed_paths=allowed, **launch)
+    return demo
 
 
 def main(argv: list[str] | None = None) -> None:

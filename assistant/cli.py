@@ -198,6 +198,12 @@ def cmd_ads(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from assistant.doctor import run
+
+    return run(_settings(args), as_json=args.json)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from assistant.bench import run_benchmark
 
@@ -264,14 +270,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ads)
 
+    p = sub.add_parser("doctor", help="check the install: device, models, Chroma, catalog; says how to fix problems")
+    p.add_argument("--catalog", type=Path, help="check this catalog file instead of the configured one")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_doctor)
+
     p = sub.add_parser("bench", help="run a benchmark")
-    p.add_argument("name", choices=["search", "agent", "recommend", "storyboard", "ads"])
+    p.add_argument("name", choices=["search", "agent", "recommend", "storyboard", "ads", "app"])
     p.add_argument("--json", action="store_true")
     p.add_argument("--reuse-index", action="store_true",
                    help="search: measure on the existing index instead of a fresh one (skips ingest timing)")
     p.add_argument("--limit", type=int, help="agent: only the first N labelled messages; ads: the first N titles")
     p.add_argument("--variant", choices=["both", "intent", "llm"], default="both",
                    help="agent: with the intent check, the LLM alone, or both (default)")
+    p.add_argument("--sessions", type=int, help="app: concurrent chat sessions (default 20)")
+    p.add_argument("--model", choices=["scripted", "embedded"], default="scripted",
+                   help="app: a scripted chat model (default; measures the app) or the settings' real model")
     p.set_defaults(func=cmd_bench)
     return parser
 

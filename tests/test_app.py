@@ -56,3 +56,34 @@ def test_title_cards_escape_html():
 
     html = app.title_cards([TitleHit(Title(id="x", title="<script>alert(1)</script>"), 1.0, ("why <b>",))])
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def _tool_then_nothing(name, **args):
+    """A scripted step that calls ``name`` first, then replies with text no tool can use."""
+    from langchain_core.messages import AIMessage
+
+    def step(messages):
+        if any(getattr(m, "type", "") == "tool" for m in messages):
+            return "Done."
+        if messages and getattr(messages[0], "content", "").startswith("You are a film director"):
+            return "no shot list"  # the storyboard tool asking the same model: the coverage pattern steps in
+        return AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": f"call-{len(messages)}"}])
+    return step
+
+
+def test_chat_shows_storyboard_frames_as_a_gallery_and_ad_checks_as_badges(small_catalog):
+    import gradio as gr
+
+    draw = _tool_then_nothing("generate_storyboard", scene="a duel", shots=3)
+    storyboard = Assistant(small_catalog.settings, catalog=small_catalog, llm=ScriptedChatModel([draw] * 4))
+    *_, (history, _) = list(app.ChatHandler(storyboard).respond("storyboard a duel at dawn, 3 shots", [], "s"))
+    galleries = [m["content"] for m in history if isinstance(m.get("content"), gr.Gallery)]
+    assert len(galleries) == 1 and len(galleries[0].value) == 3
+    files = [m["content"] for m in history if isinstance(m.get("content"), gr.File)]
+    assert {f.value["path"].rsplit(".", 1)[-1] for f in files} == {"png", "pdf", "csv"}
+
+    ads = Assistant(small_catalog.settings, catalog=small_catalog,
+                    llm=ScriptedChatModel([_tool_then_nothing("draft_ads", title="Jaws")] * 4))
+    *_, (history, _) = list(app.ChatHandler(ads).respond("ad copy for Jaws", [], "a"))
+    badges = [m["content"].value for m in history if isinstance(m.get("content"), gr.HTML)]
+    assert any("mq-badge mq-pass" in b and "Grounded" in b for b in badges)

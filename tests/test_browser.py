@@ -55,3 +55,26 @@ def test_catalog_browser_filters(page):
     page.wait_for_selector("#mq-catalog-results .mq-card", timeout=60_000)
     assert page.locator("#mq-catalog-results .mq-card").count() >= 20
     page.screenshot(path=str(ARTIFACTS / "catalog.png"), full_page=True)
+
+
+def test_storyboard_studio_draws_frames(page):
+    page.get_by_role("tab", name="Storyboard studio").click()
+    page.fill("#mq-sb-scene textarea", "A lone rider crosses a desert canyon at dawn, pursued by a dust storm")
+    page.click("#mq-sb-generate")
+    page.wait_for_function("document.querySelectorAll('#mq-sb-gallery img').length >= 6", timeout=120_000)
+    assert "Storyboard ready: 6 shots" in page.inner_text("#mq-sb-summary")
+    page.screenshot(path=str(ARTIFACTS / "storyboard.png"), full_page=True)
+    assert page.get_attribute("#mq-sb-shots [role=grid]", "aria-rowcount") == "7"  # the header and six shots
+
+
+def test_ad_studio_picks_a_title_and_shows_check_badges(page):
+    page.get_by_role("tab", name="Ad studio").click()
+    page.click("#mq-ads-title input")
+    page.keyboard.type("Jaw", delay=80)  # key by key: the choices follow what is typed
+    page.get_by_role("option", name="Jaws (1975)").click(timeout=30_000)
+    page.get_by_label("Write with the chat model").uncheck()  # template drafts: instant
+    page.click("#mq-ads-generate")
+    page.wait_for_selector("#mq-ads-result .mq-badge", timeout=60_000)
+    assert "Ad drafts: Jaws" in page.inner_text("#mq-ads-result")
+    assert page.locator("#mq-ads-result .mq-badge.mq-pass").count() == 4
+    page.screenshot(path=str(ARTIFACTS / "ads.png"), full_page=True)

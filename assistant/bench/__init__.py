@@ -29,6 +29,12 @@ def run_benchmark(name: str, settings: Settings, as_json: bool, extra: argparse.
         from assistant.bench.ads import run as run_ads
 
         result = run_ads(settings, limit=getattr(extra, "limit", None))
+    elif name == "app":
+        from assistant.bench.app import SESSIONS
+        from assistant.bench.app import run as run_app
+
+        result = run_app(settings, sessions=getattr(extra, "sessions", None) or SESSIONS,
+                         model=getattr(extra, "model", None) or "scripted")
     else:
         raise ValueError(f"Unknown benchmark {name!r}")
     if as_json:
