@@ -16,6 +16,7 @@ spread over decades, at most two per lead genre per half, best known first (crit
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -133,7 +134,7 @@ def run(settings: Settings, limit: int | None = None) -> AdsBenchResult:
         started = time.perf_counter()
         ads = draft_ads(titles, t.id, llm=llm, tone=TONES[n % len(TONES)], audience=AUDIENCES[n % len(AUDIENCES)])
         result.rows.append(_row(t, ads, time.perf_counter() - started))
-        print(f"[{n + 1}/{len(picked)}] {t.label}: {result.rows[-1]['seconds']:.1f} s", flush=True)
+        print(f"[{n + 1}/{len(picked)}] {t.label}: {result.rows[-1]['seconds']:.1f} s", file=sys.stderr, flush=True)
     return result
 
 

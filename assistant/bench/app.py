@@ -18,10 +18,12 @@ uses the model the settings pick (slow on a CPU).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
 import statistics
+import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -154,7 +156,8 @@ def run(settings: Settings, sessions: int = SESSIONS, model: str = "scripted", c
                 result.turns += job.result()
         result.wall_s = time.perf_counter() - started
     finally:
-        demo.close()
+        with contextlib.redirect_stdout(sys.stderr):  # gradio prints "Closing server..."; stdout is the JSON
+            demo.close()
     return result
 
 
