@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import html
 import os
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -271,6 +272,9 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     assistant = Assistant()
     _ = assistant.catalog.search_engine.vocabulary  # build/load the index before the first visitor
+    # The chat model loads in the background (seconds to a minute) so the first visitor's turn does not wait
+    # for it; the page is up meanwhile.
+    threading.Thread(target=assistant.warm_up, name="marquee-warm-up", daemon=True).start()
     print(f"Marquee ready in {time.perf_counter() - started:.0f} s on http://{args.host}:{args.port}")
     serve(assistant, args.host, args.port)
 

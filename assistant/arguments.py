@@ -38,12 +38,15 @@ def repair_arguments(name: str, args: dict[str, Any], text: str, has_previous_se
         # A query made only of the message's own words lost the rest ("thriller" for "Korean thrillers under
         # two hours"); the search reads plain requests well, so it gets the whole message. A translation or a
         # rephrasing by the model stays as it is.
-        if not query or _stems(query) <= _stems(text):
+        follow_up = has_previous_search and is_follow_up(text)
+        # A refinement is understood from the user's own words ("something older"), never from the model's
+        # restatement of the old query ("dark"), which would just repeat the last search.
+        if not query or follow_up or _stems(query) <= _stems(text):
             args["query"] = text
         # "Refine" needs a search to refine; after one, a short "something older" is a refinement.
         if not has_previous_search:
             args.pop("refine_previous", None)
-        elif is_follow_up(text):
+        elif follow_up:
             args["refine_previous"] = True
     elif name in ("get_title_details", "draft_ads"):
         title = str(args.get("title") or "").strip()

@@ -169,7 +169,9 @@ def _recommend_answer(data: dict[str, Any]) -> str:
         guesses = ", ".join(item.get("candidates") or [])
         lines.append(f"I couldn't find \"{item['name']}\" in the catalog" + (f" (did you mean {guesses}?)" if guesses
                                                                           else "."))
-    lines += [m for m in data.get("messages") or [] if "did you mean" not in m.lower()]
+    reported = [str(item.get("name", "")).casefold() for item in data.get("unresolved") or []]
+    lines += [m for m in data.get("messages") or [] if "did you mean" not in m.lower()
+              and not any(name and name in m.casefold() for name in reported)]
     return "\n".join(lines)
 
 

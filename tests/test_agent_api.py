@@ -140,3 +140,13 @@ def test_an_ads_turn_lists_checked_drafts_and_refuses_unknown_titles(catalog):
     reply = bot.chat("Write ad copy for Jawz Megashark 3000", session_id="other")
     assert reply.text.startswith('I couldn\'t find "Jawz Megashark 3000" in the catalog, so I wrote no ads')
     assert not reply.attachments
+
+
+def test_something_older_refines_the_last_search_even_when_the_model_restates_it(catalog):
+    bot = make(catalog, [call("search_catalog", query="horror from the 80s"),
+                         call("search_catalog", query="horror", refine_previous=True)], answer_from_tools=True)
+    first = bot.chat("horror from the 80s", session_id="older")
+    second = bot.chat("something older", session_id="older")
+    assert second.tool_calls[0]["arguments"] == {"query": "something older", "refine_previous": True}
+    assert first.hits and second.hits
+    assert max(h.title.year for h in second.hits) < min(h.title.year for h in first.hits)

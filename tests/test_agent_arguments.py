@@ -22,6 +22,8 @@ def test_search_gets_the_message_as_query_and_refines_only_after_a_search():
     assert repair_arguments("search_catalog", {"query": "80s horror films"}, "Quiero terror de los 80",
                             False)["query"] == "80s horror films", "a translation stays"
     assert repair_arguments("search_catalog", {"query": "older"}, "something older", True)["refine_previous"]
+    assert repair_arguments("search_catalog", {"query": "dark", "refine_previous": True}, "something older",
+                            True) == {"query": "something older", "refine_previous": True}, "the user's words refine"
     assert "refine_previous" not in repair_arguments("search_catalog", {"query": "x"}, "something older", False)
     assert repair_arguments("search_catalog", {"query": "x", "refine_previous": False}, "something older",
                             True)["refine_previous"] is True

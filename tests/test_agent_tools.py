@@ -178,3 +178,12 @@ def test_tools_of_two_sessions_do_not_share_state(catalog):
     search_a = build_agent_tools(catalog, a)[0]
     run(search_a, query="Miyazaki")
     assert a.last_search is not None and b.last_search is None
+
+
+def test_a_disliked_genre_is_a_constraint_not_an_unknown_title(catalog):
+    session = Session("genre-hater")
+    message = "I loved Alien, I can't stand musicals"
+    tools = {t.name: t for t in build_agent_tools(catalog, session, message=message)}
+    text, artifact = run(tools["recommend_titles"], liked=["Alien"], disliked=["musicals"])
+    assert not artifact.data["unresolved"] and "musicals" not in text.lower()
+    assert artifact.hits and all("Musical" not in h.title.genres for h in artifact.hits)

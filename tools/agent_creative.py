@@ -71,9 +71,11 @@ def recommend_for_viewer(engine: CatalogSearch, liked: Sequence[str], disliked: 
     liked, disliked = _names(liked), _names(disliked)
     if not liked and not profile_likes:
         raise ToolInputError("Pass liked=[...] with the titles the user said they liked.")
-    known = _resolvable(engine, [*profile_likes, *profile_dislikes, *seen])
+    known = _resolvable(engine, [*disliked, *profile_likes, *profile_dislikes, *seen])
     liked_all = _merge(liked, [n for n in profile_likes if n in known])
-    disliked_all = _merge(disliked, [n for n in [*profile_dislikes, *seen] if n in known])
+    # A dislike that is no title ("musicals") is a genre or a person: the message's constraints ("can't stand
+    # musicals" -> no musicals) handle it, and "musicals is not in the catalog" would only confuse.
+    disliked_all = _merge([n for n in disliked if n in known], [n for n in [*profile_dislikes, *seen] if n in known])
     constraints = _without_names(message, [*liked_all, *disliked_all])
     recs = recommender_for(engine).recommend(liked_all, disliked_all, k=k, constraints=constraints or None)
     return recommendations_text(recs), ToolArtifact(data=recs.to_dict(), hits=list(recs.hits))
