@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 from langchain_core.language_models import BaseChatModel
 
 from assistant.settings import Settings
+from knowledge.hub import hub_is_offline_by_env, hub_is_reachable
+
+__all__ = ["GPU_MODELS_BY_FREE_VRAM", "LLMChoice", "choose_llm", "free_cuda_vram_gib", "hub_is_offline_by_env",
+           "hub_is_reachable", "resolve_llm"]
 
 logger = logging.getLogger(__name__)
 
-HUB_ENDPOINT = "https://huggingface.co"
-HUB_CHECK_SECONDS = 2.0
 # (free VRAM needed in GiB, model): the largest that fits with room for the KV cache of a long chat.
 GPU_MODELS_BY_FREE_VRAM = (
     (20.0, "Qwen/Qwen2.5-7B-Instruct"),
     (8.0, "Qwen/Qwen2.5-3B-Instruct"),
     (0.0, "Qwen/Qwen2.5-1.5B-Instruct"),
 )
-_TRUE = {"1", "true", "yes", "on"}
 
 
 @dataclass(frozen=True)
@@ -108,39 +105,6 @@ def resolve_llm(
 def _cpu_quantization(settings: Settings) -> str:
     """int8 weights on a CPU unless ``MARQUEE_LLM_QUANTIZATION`` says otherwise ("none" keeps float32)."""
     return settings.llm_quantization
-
-
-def hub_is_offline_by_env() -> bool:
-    return any(os.environ.get(name, "").strip().lower() in _TRUE for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
-
-
-def hub_is_reachable(timeout: float = HUB_CHECK_SECONDS) -> bool:
-    """Whether a TCP connection to the hub opens within ``timeout`` seconds; HF_HUB_OFFLINE=1 means no.
-
-    The probe runs in a daemon thread so that a slow DNS lookup (which ignores socket timeouts) cannot
-    hang the caller past ``timeout``.
-    """
-    if hub_is_offline_by_env():
-        return False
-    endpoint = urlparse(os.environ.get("HF_ENDPOINT") or HUB_ENDPOINT)
-    host, port = (
-        endpoint.hostname or "huggingface.co",
-        endpoint.port or (80 if endpoint.scheme == "http" else 443),
-    )
-    answered = threading.Event()
-    connected: list[bool] = []
-
-    def probe() -> None:
-        try:
-            with socket.create_connection((host, port), timeout=timeout):
-                connected.append(True)
-        except OSError:
-            pass
-        finally:
-            answered.set()
-
-    threading.Thread(target=probe, name="marquee-hub-probe", daemon=True).start()
-    return answered.wait(timeout) and bool(connected)
 
 
 def free_cuda_vram_gib(device: str = "auto") -> float | None:

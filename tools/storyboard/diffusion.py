@@ -50,7 +50,7 @@ def default_image_model(configured: str, device: str = "auto") -> str:
         return ""
     if not has_gpu:
         return ""
-    from assistant.llm import hub_is_reachable
+    from knowledge.hub import hub_is_reachable
 
     return DEFAULT_IMAGE_MODEL if hub_is_reachable() else ""
 

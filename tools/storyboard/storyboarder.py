@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
-from assistant.settings import Settings
 from tools.storyboard.board import SKETCH_MODEL, Storyboard
 from tools.storyboard.camera import CLOSE_SIZES
 from tools.storyboard.coverage import stable_seed
@@ -33,6 +32,8 @@ from tools.storyboard.sketch import frame_size, parse_aspect, render_sketch
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
+
+    from assistant.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,11 @@ class Storyboarder:
     def __init__(self, llm: BaseChatModel | None = None, settings: Settings | None = None, *, use_llm: bool = True,
                  image_model: str | None = None, pipeline: Any = None, img2img_pipeline: Any = None,
                  diffusion: DiffusionOptions | None = None, long_side: int = 768) -> None:
-        self.settings = settings or Settings.from_env()
+        if settings is None:  # the convenience default only: the assistant, the CLI and the tools pass theirs
+            from assistant.settings import Settings
+
+            settings = Settings.from_env()
+        self.settings = settings
         self._llm, self.use_llm, self.long_side = llm, use_llm, long_side
         self._image_model = image_model if image_model is not None else self.settings.image_model
         self._pipeline, self._img2img, self._diffusion_options = pipeline, img2img_pipeline, diffusion
