@@ -358,12 +358,9 @@ def local_cpu_model(llm: BaseChatModel) -> bool:
     """Whether ``llm`` is a transformers model generating in this process on a CPU."""
     if getattr(llm, "_llm_type", "") != "marquee-local-transformers":
         return False
-    device = str(getattr(llm, "device", "auto") or "auto")
-    if device == "auto":
-        import torch
+    from knowledge.embeddings import pick_device
 
-        return not torch.cuda.is_available() and not torch.backends.mps.is_available()
-    return device == "cpu"
+    return pick_device(str(getattr(llm, "device", "auto") or "auto")) == "cpu"
 
 
 def _usable_calls(reply: AIMessage) -> list[dict[str, Any]]:

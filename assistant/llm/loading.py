@@ -11,6 +11,7 @@ from typing import Any
 import torch
 
 from assistant.llm.qwen_template import ensure_tool_chat_template
+from knowledge.embeddings import pick_device
 
 logger = logging.getLogger(__name__)
 
@@ -27,14 +28,7 @@ class DevicePlan:
 
 def plan_device(requested: str = "auto") -> DevicePlan:
     """ "auto" picks CUDA (bf16, spread by accelerate), then Apple MPS (fp16), then CPU (fp32)."""
-    wanted = (requested or "auto").strip().lower()
-    if wanted == "auto":
-        if torch.cuda.is_available():
-            wanted = "cuda"
-        elif torch.backends.mps.is_available():
-            wanted = "mps"
-        else:
-            wanted = "cpu"
+    wanted = pick_device((requested or "auto").strip().lower())
     if wanted.startswith("cuda"):
         if not torch.cuda.is_available():
             raise RuntimeError(f"device={requested!r} asked for CUDA, but torch sees no CUDA GPU; use 'auto'.")

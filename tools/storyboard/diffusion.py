@@ -15,6 +15,7 @@ from typing import Any
 
 from PIL import Image
 
+from knowledge.embeddings import pick_device
 from tools.storyboard.schema import ANGLE_NAMES, SHOT_SIZE_NAMES, Bible, Shot
 
 logger = logging.getLogger(__name__)
@@ -168,7 +169,7 @@ def _load_pipeline(model: str, device: str) -> Any:
     import torch
     from diffusers import AutoPipelineForText2Image
 
-    target = _device(device)
+    target = pick_device(device or "auto")
     dtype = torch.float16 if target.startswith("cuda") else torch.float32
     local = Path(model).expanduser()
     try:
@@ -178,18 +179,6 @@ def _load_pipeline(model: str, device: str) -> Any:
     pipeline.set_progress_bar_config(disable=True)
     logger.info("Loaded image model %s on %s (%s).", model, target, dtype)
     return pipeline.to(target)
-
-
-def _device(device: str) -> str:
-    import torch
-
-    if device and device != "auto":
-        return device
-    if torch.cuda.is_available():
-        return "cuda"
-    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
-        return "mps"
-    return "cpu"
 
 
 def _smaller(size: tuple[int, int], multiple: int) -> tuple[int, int]:
