@@ -131,8 +131,9 @@ class ChatHandler:
                 step = steps.get(event.call_id or event.name)
                 if step is not None:
                     _finish_step(step, event)
-                history += _result_messages(event)
-                frames_shown = frames_shown or bool(event.name == "generate_storyboard" and event.data.get("frames"))
+                added = _result_messages(event)
+                history += added
+                frames_shown |= any(isinstance(m["content"], gr.Gallery) for m in added)
             elif isinstance(event, TokenEvent):
                 if answer is None:
                     answer = {"role": "assistant", "content": ""}

@@ -213,12 +213,7 @@ def _search_answer(data: dict[str, Any]) -> str:
     query = data.get("query", "")
     if not hits:
         return f"I couldn't find any titles matching \"{query}\". Try fewer constraints."
-    lines = [f"Here is what I found for \"{query}\":"]
-    for n, hit in enumerate(hits[:ANSWER_TITLES], start=1):
-        label = f"{hit['title']} ({hit['year']})" if hit.get("year") else hit["title"]
-        why = "; ".join(hit.get("why") or [])
-        lines.append(f"{n}. {label}{' - ' + why if why else ''}")
-    return "\n".join(lines)
+    return "\n".join([f"Here is what I found for \"{query}\":", *_hit_lines(hits)])
 
 
 # -- garbled output ----------------------------------------------------------------------------------------

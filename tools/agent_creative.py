@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from knowledge.titles import normalize_title
-from tools.artifacts import ToolArtifact, ToolInputError
+from tools.artifacts import ToolArtifact, ToolInputError, titles_for_model
 from tools.search import CatalogSearch, TitleHit
 
 if TYPE_CHECKING:
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from tools.recommend import Recommendations
     from tools.storyboard import Storyboarder
 
-TITLES_SHOWN_TO_MODEL = 6
 ADS_FORMATS_SHOWN_TO_MODEL = ("tagline", "logline", "x_post", "video_hook")
 
 
@@ -35,10 +34,8 @@ class CreativeServices:
     """
 
     def __init__(self, llm: BaseChatModel | None = None, settings: Settings | None = None, *,
-                 ads_use_model: bool = True, output_dir: str | Path | None = None):
+                 ads_use_model: bool = True):
         self.llm, self.settings, self.ads_use_model = llm, settings, ads_use_model
-        data_dir = getattr(settings, "data_dir", None)
-        self.output_dir = Path(output_dir) if output_dir else (Path(data_dir) / "outputs" if data_dir else None)
         self._storyboarder: Storyboarder | None = None
         self._lock = threading.Lock()
 
@@ -54,6 +51,11 @@ class CreativeServices:
     @property
     def ads_llm(self) -> BaseChatModel | None:
         return self.llm if self.ads_use_model else None
+
+    @property
+    def ads_dir(self) -> Path | None:
+        """Where ad exports go: ``<data dir>/ads``, beside the storyboards (none without settings)."""
+        return self.settings.data_dir / "ads" if self.settings is not None else None
 
 
 # -- recommendations ---------------------------------------------------------------------------------------
@@ -85,10 +87,7 @@ def recommendations_text(recs: Recommendations) -> str:
     liked = ", ".join(t.label for t in recs.liked)
     head = f"Picks for a viewer who liked {liked}" if liked else "Acclaimed picks (no liked titles found)"
     lines = [f"{head}: {len(recs.hits)} titles."] if recs.hits else [f"{head}: no titles fit."]
-    for n, hit in enumerate(recs.hits[:TITLES_SHOWN_TO_MODEL], start=1):
-        genres = "/".join(hit.title.genres[:2]).lower()
-        why = "; ".join(hit.why[:2])
-        lines.append(f"{n}. {hit.title.label} - {genres}{' - ' + why if why else ''}")
+    lines += titles_for_model(recs.hits)
     for r in recs.unresolved:
         guesses = ", ".join(c.label for c in r.candidates[:3])
         lines.append(f'Not in the catalog: "{r.query}"' + (f" (did you mean {guesses}?)" if guesses else "."))
@@ -137,9 +136,8 @@ def ads_for_chat(services: CreativeServices, engine: CatalogSearch, title: str, 
 
     if not str(title or "").strip():
         raise ToolInputError('The title is empty: pass the movie to promote, e.g. title="Jaws".')
-    export_dir = services.output_dir / "ads" if services.output_dir else None
     text, data = agent_draft_ads(engine, title, tone=tone, audience=audience, llm=services.ads_llm,
-                                 export_dir=export_dir)
+                                 export_dir=services.ads_dir)
     attachments = [_ads_attachment(Path(p)) for p in data.get("files", [])]
     # The promoted title is a card in the UI and a title the answer may name.
     promoted = engine.get(data["title_id"]) if data.get("found") else None

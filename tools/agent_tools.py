@@ -18,15 +18,13 @@ from langchain_core.tools import BaseTool, tool
 
 from knowledge.titles import Title, normalize_title
 from tools.agent_creative import CreativeServices, ads_for_chat, recommend_for_viewer, storyboard_for_chat
-from tools.artifacts import ToolArtifact, ToolInputError
+from tools.artifacts import ToolArtifact, ToolInputError, titles_for_model
 from tools.constraints import Constraints
 from tools.search import CatalogSearch, EmptyQueryError, SearchResult, TitleHit
 
 TOOL_NAMES = ("search_catalog", "recommend_titles", "generate_storyboard", "draft_ads", "get_title_details")
 MAX_TOOL_K = 20
-# The model sees this many titles per search; the UI gets all ``k`` as cards.
 # (No examples in the argument descriptions: a 0.5B model copies them into its calls.)
-TITLES_SHOWN_TO_MODEL = 6
 DESCRIPTION_CHARS = 360
 
 
@@ -159,12 +157,7 @@ def search_text(result: SearchResult, note: str = "") -> str:
     head += f" (understood: {understood})" if understood else ""
     if not result.hits:
         return head + ": no titles match. Suggest loosening the request."
-    lines = [f"{head}: {len(result.hits)} titles. Best matches:"]
-    for n, hit in enumerate(result.hits[:TITLES_SHOWN_TO_MODEL], start=1):
-        genres = "/".join(hit.title.genres[:2]).lower()
-        why = "; ".join(hit.why[:2])
-        lines.append(f"{n}. {hit.title.label} - {genres}{' - ' + why if why else ''}")
-    return "\n".join(lines)
+    return "\n".join([f"{head}: {len(result.hits)} titles. Best matches:", *titles_for_model(result.hits)])
 
 
 def describe_constraints(c: Constraints) -> str:
