@@ -11,9 +11,9 @@ from assistant.events import (
     ToolCallEvent,
     ToolResultEvent,
 )
-from assistant.settings import Settings
+from knowledge.settings import Settings
 from knowledge.titles import Title
-from tools.search import SearchResult, TitleHit
+from tools.search.engine import SearchResult, TitleHit
 
 __all__ = [
     "AgentEvent",

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.catalog import Catalog
 from assistant.events import AgentEvent, AttachmentEvent, FinalAnswerEvent, NoticeEvent
-from assistant.settings import Settings
+from knowledge.settings import Settings
 from tools.agent_tools import CreativeServices
-from tools.search import SearchResult, TitleHit
+from tools.search.engine import SearchResult, TitleHit
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from assistant.agent import Agent, AgentConfig
     from assistant.status import AssistantStatus
     from tools.ads import AdDrafts
-    from tools.constraints import Constraints
-    from tools.recommend import Recommendations
+    from tools.recommend.engine import Recommendations
+    from tools.search.constraints import Constraints
     from tools.storyboard import Storyboard
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tools.search import NEWER, NOT_THAT, OLDER, OTHERS, SHORTER
+from tools.search.engine import NEWER, NOT_THAT, OLDER, OTHERS, SHORTER
 
 FOLLOW_UP_PHRASES = (*OLDER, *NEWER, *SHORTER, "longer", *NOT_THAT, *OTHERS)
 # A short "something older" only makes sense against the last search; a long message with "newer" in it is

@@ -6,11 +6,11 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
-from assistant.settings import Settings
 from knowledge.catalog import load_titles
 from knowledge.embeddings import Embedder
+from knowledge.settings import Settings
 from knowledge.store import CatalogStore, IngestReport
-from tools.search import CatalogSearch, SearchResult
+from tools.search.engine import CatalogSearch, SearchResult
 
 log = logging.getLogger(__name__)
 

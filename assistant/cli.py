@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from assistant.settings import Settings
+from knowledge.settings import Settings
 
 log = logging.getLogger("assistant")
 
@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from knowledge.loader import CatalogError
     from knowledge.store import StoreError
-    from tools.search import EmptyQueryError
+    from tools.search.engine import EmptyQueryError
 
     try:
         return args.func(args)

@@ -17,12 +17,12 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlparse
 
-from assistant.settings import Settings
+from knowledge.settings import Settings
 
 OK, INFO, WARN, FAIL = "ok", "info", "warn", "fail"
 MARKS = {OK: "ok", INFO: "--", WARN: "WARN", FAIL: "FAIL"}
 PING_TIMEOUT_S = 3.0
-PREPARE_EMBEDDED = ('python -c "from assistant.settings import Settings; from assistant.llm.embedded import '
+PREPARE_EMBEDDED = ('python -c "from knowledge.settings import Settings; from assistant.llm.embedded import '
                     'ensure_embedded_model; ensure_embedded_model(Settings.from_env().cache_dir)"')
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tools.search import TitleHit
+from tools.search.engine import TitleHit
 
 
 @dataclass(frozen=True)

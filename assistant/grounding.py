@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from knowledge.titles import Title, normalize_title
-from tools.search import TitleHit
-from tools.vocabulary import GENRE_SYNONYMS
+from tools.search.engine import TitleHit
+from tools.search.vocabulary import GENRE_SYNONYMS
 
 _YEAR = r"(?:18|19|20)\d\d"
 _CANDIDATE_PATTERNS = (

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.messages import BaseMessage, HumanMessage
 
-from tools.search import SearchResult
+from tools.search.engine import SearchResult
 
 MAX_PROFILE_ITEMS = 40
 

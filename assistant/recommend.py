@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from knowledge.interactions import InteractionLog, load_interactions
 from knowledge.titles import Title
-from tools import recommend
-from tools.recommend import Recommender
+from tools.recommend import engine as recommend
+from tools.recommend.engine import Recommender
 
 if TYPE_CHECKING:
     from assistant.catalog import Catalog

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.catalog import Catalog
-    from assistant.settings import Settings
+    from knowledge.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def embedder():
 @pytest.fixture(scope="session")
 def small_settings(tmp_path_factory):
     """Settings for a 32-title hand-written catalog in a session-wide temporary data dir."""
-    from assistant.settings import Settings
+    from knowledge.settings import Settings
 
     data_dir = tmp_path_factory.mktemp("marquee-data")
     return Settings(data_dir=data_dir, catalog_path=SMALL_CATALOG)

@@ -63,7 +63,7 @@ def run_user_flows(settings) -> FlowReport:
 
 
 def main(data_dir: str) -> None:
-    from assistant.settings import Settings
+    from knowledge.settings import Settings
 
     settings = Settings(data_dir=Path(data_dir), catalog_path=SMALL_CATALOG)
     with NetworkGuard() as guard:

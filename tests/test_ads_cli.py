@@ -65,7 +65,7 @@ def test_cli_ads_prints_markdown_by_default(cli_env, capsys):
 @pytest.mark.slow
 def test_the_embedded_model_writes_checked_drafts_for_one_title():
     from assistant.llm import resolve_llm
-    from assistant.settings import Settings
+    from knowledge.settings import Settings
 
     ads = draft_ads(load_titles(SMALL_CATALOG), "Jaws", llm=resolve_llm(Settings.from_env()), tone="thrilling",
                     audience="families")

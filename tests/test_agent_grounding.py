@@ -7,7 +7,7 @@ import pytest
 from assistant.grounding import SMALL_TALK_REPLY, TurnFacts, fallback_answer, find_problem, garbled
 from assistant.prompts import answer_messages, fence_tool_result, leaks_system_prompt, neutralize
 from knowledge.titles import Title, normalize_title
-from tools.search import TitleHit
+from tools.search.engine import TitleHit
 
 CATALOG = {normalize_title(t): ["id"] for t in ("Alien", "Aliens", "Heat", "The Shining", "Goodfellas",
                                                  "Science Fiction", "Blade Runner")}

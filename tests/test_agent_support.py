@@ -30,7 +30,7 @@ def agent_catalog(tmp_path_factory, embedder):
     """The shared ``Catalog`` (built on first call)."""
     if "catalog" not in _built:
         from assistant.catalog import Catalog, build_store
-        from assistant.settings import Settings
+        from knowledge.settings import Settings
 
         folder = tmp_path_factory.mktemp("agent-catalog")
         path = folder / "catalog.jsonl"

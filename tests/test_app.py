@@ -52,7 +52,7 @@ def test_chat_stream_shows_tool_steps_and_cards(assistant):
 
 def test_title_cards_escape_html():
     from knowledge.titles import Title
-    from tools.search import TitleHit
+    from tools.search.engine import TitleHit
 
     html = app.title_cards([TitleHit(Title(id="x", title="<script>alert(1)</script>"), 1.0, ("why <b>",))])
     assert "<script>" not in html and "&lt;script&gt;" in html

@@ -9,7 +9,7 @@ import pytest
 from assistant.cli import main
 from assistant.doctor import FAIL, OK, WARN, collect
 from assistant.llm import embedded
-from assistant.settings import Settings
+from knowledge.settings import Settings
 from tests.app_support import free_port
 from tests.conftest import SMALL_CATALOG
 

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assistant.llm.tool_parsing import ParsedToolCall, parse_tool_calls
-from assistant.settings import Settings
 from knowledge.loader import CatalogError, load_catalog_file
+from knowledge.settings import Settings
 from knowledge.titles import Title
 from tests.conftest import SMALL_CATALOG
 from tests.test_ads_checks import JAWS
@@ -28,11 +28,11 @@ from tools.ads.facts import Facts
 from tools.ads.formats import FORMATS, LIMITS
 from tools.ads.repair import trim_to_limit
 from tools.ads.result import AdDrafts, CheckOutcome, Draft
-from tools.constraints import Constraints
-from tools.query import QueryParser
+from tools.search.constraints import Constraints
+from tools.search.parsing import QueryParser
+from tools.search.vocabulary import Vocabulary
 from tools.storyboard.files import MAX_SLUG, safe_slug
 from tools.storyboard.storyboarder import Seeds, Storyboarder, _frame_path, _new_board
-from tools.vocabulary import Vocabulary
 
 FUZZ = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -32,7 +32,7 @@ from assistant.llm.embedded import (
 )
 from assistant.llm.local import LocalChatModel
 from assistant.llm.qwen_template import qwen25_chat_template
-from assistant.settings import Settings
+from knowledge.settings import Settings
 
 _GGUF_LAYER_NAMES = {
     "input_layernorm.weight": "attn_norm.weight",

@@ -13,7 +13,7 @@ from langchain_openai import ChatOpenAI
 import assistant.llm.embedded as embedded
 from assistant.llm.local import LocalChatModel
 from assistant.llm.select import choose_llm, hub_is_reachable, resolve_llm
-from assistant.settings import Settings
+from knowledge.settings import Settings
 
 
 def settings(tmp_path: Path, **fields: object) -> Settings:

@@ -8,8 +8,8 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from assistant.memory import ConversationMemory, Session, ViewerProfile
-from tools.constraints import Constraints
-from tools.search import SearchResult
+from tools.search.constraints import Constraints
+from tools.search.engine import SearchResult
 
 
 def turns(n: int, size: int = 10) -> list:

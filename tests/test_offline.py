@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant.llm.select import choose_llm
-from assistant.settings import Settings
+from knowledge.settings import Settings
 from tests.network_guard import NetworkGuard
 from tests.offline_flows import run_user_flows
 from tests.openai_peer import OpenAIPeer

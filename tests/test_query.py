@@ -4,8 +4,8 @@ import pytest
 
 from knowledge.loader import load_catalog_file
 from tests.conftest import SMALL_CATALOG
-from tools.query import MAX_QUERY_CHARS, QueryParser
-from tools.vocabulary import Vocabulary
+from tools.search.parsing import MAX_QUERY_CHARS, QueryParser
+from tools.search.vocabulary import Vocabulary
 
 
 @pytest.fixture(scope="module")

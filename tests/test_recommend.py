@@ -7,8 +7,8 @@ import pytest
 
 from assistant.recommend import recommender_for
 from knowledge.interactions import load_interactions
-from tools.constraints import Constraints
-from tools.recommend import Recommender, memory_index
+from tools.recommend.engine import Recommender, memory_index
+from tools.search.constraints import Constraints
 
 ALIEN, ALIENS, HEAT, JAWS = "tt0078748", "tt0090605", "tt0113277", "tt0073195"
 BLUE_VELVET, AMADEUS, WIZARD_OF_OZ = "tt0086190", "tt0086879", "tt0032138"

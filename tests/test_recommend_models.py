@@ -8,8 +8,8 @@ import pytest
 from assistant.bench.recommend import cold_splits, holdout, rank_metrics
 from assistant.bench.recommend_data import BenchData
 from knowledge.titles import Title
-from tools.recommend_explain import diversify, franchise_key
-from tools.recommend_models import EASE, Histories, HybridModel, HybridParams, ItemKNN, Popularity, recency_weights
+from tools.recommend.explain import diversify, franchise_key
+from tools.recommend.models import EASE, Histories, HybridModel, HybridParams, ItemKNN, Popularity, recency_weights
 
 
 def test_rank_metrics_match_hand_computed_hr_and_ndcg():

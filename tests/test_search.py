@@ -2,7 +2,7 @@
 
 import pytest
 
-from tools.search import CatalogSearch, EmptyQueryError
+from tools.search.engine import CatalogSearch, EmptyQueryError
 
 
 @pytest.fixture(scope="module")

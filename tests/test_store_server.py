@@ -13,10 +13,10 @@ import pytest
 
 from assistant.bench.search import load_queries, precision
 from assistant.catalog import build_store, ingest
-from assistant.settings import Settings
 from knowledge.embeddings import Embedder
+from knowledge.settings import Settings
 from tests.chroma_server import chroma_executable, chroma_server
-from tools.search import CatalogSearch
+from tools.search.engine import CatalogSearch
 
 pytestmark = [
     pytest.mark.server,

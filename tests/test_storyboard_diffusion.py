@@ -16,7 +16,7 @@ from PIL import Image
 from tokenizers import Tokenizer, models, pre_tokenizers, processors
 from transformers import CLIPTextConfig, CLIPTextModel, PreTrainedTokenizerFast
 
-from assistant.settings import Settings
+from knowledge.settings import Settings
 from tools.storyboard import DiffusionOptions, Storyboarder, build_prompt, read_png_text
 from tools.storyboard.diffusion import DiffusionRenderer, ImageModelError, check_model_source
 

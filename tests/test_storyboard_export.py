@@ -12,7 +12,7 @@ from PIL import Image
 
 from assistant.cli import main as cli_main
 from assistant.llm import ScriptedChatModel
-from assistant.settings import Settings
+from knowledge.settings import Settings
 from tools.storyboard import (
     MAX_SCENE_CHARS,
     MAX_SHOTS,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.settings import Settings
+from knowledge.settings import Settings
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ import pytest
 from knowledge.loader import load_catalog_file
 from knowledge.titles import Title
 from tests.conftest import SMALL_CATALOG
-from tools.titles_lookup import TitleResolver, resolve_title
+from tools.search.lookup import TitleResolver, resolve_title
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Bodies of the agent's recommendation, storyboard and ad tools, and the heavy parts they share.
 
 ``CreativeServices`` is built once per agent (not per session or turn): the storyboarder keeps an image model
-loaded between turns, and the recommender is cached per catalog by ``tools.recommend``.
+loaded between turns, and the recommender is cached per catalog by ``tools.recommend.engine``.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from knowledge.titles import normalize_title
 from tools.artifacts import ToolArtifact, ToolInputError, titles_for_model
-from tools.search import CatalogSearch, TitleHit
+from tools.search.engine import CatalogSearch, TitleHit
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from assistant.settings import Settings
-    from tools.recommend import Recommendations
+    from knowledge.settings import Settings
+    from tools.recommend.engine import Recommendations
     from tools.storyboard import Storyboarder
 
 ADS_FORMATS_SHOWN_TO_MODEL = ("tagline", "logline", "x_post", "video_hook")
@@ -68,7 +68,7 @@ def recommend_for_viewer(engine: CatalogSearch, liked: Sequence[str], disliked: 
     once the titles named in it are taken out (a title such as "The French Connection" must not become a
     country filter).
     """
-    from tools.recommend import recommender_for
+    from tools.recommend.engine import recommender_for
 
     liked, disliked = _names(liked), _names(disliked)
     if not liked and not profile_likes:

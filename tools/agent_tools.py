@@ -19,8 +19,8 @@ from langchain_core.tools import BaseTool, tool
 from knowledge.titles import Title, normalize_title
 from tools.agent_creative import CreativeServices, ads_for_chat, recommend_for_viewer, storyboard_for_chat
 from tools.artifacts import ToolArtifact, ToolInputError, titles_for_model
-from tools.constraints import Constraints
-from tools.search import CatalogSearch, EmptyQueryError, SearchResult, TitleHit
+from tools.search.constraints import Constraints
+from tools.search.engine import CatalogSearch, EmptyQueryError, SearchResult, TitleHit
 
 TOOL_NAMES = ("search_catalog", "recommend_titles", "generate_storyboard", "draft_ads", "get_title_details")
 MAX_TOOL_K = 20

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tools.search import TitleHit
+from tools.search.engine import TitleHit
 
 # The model sees this many titles per result; the UI gets them all as cards.
 TITLES_SHOWN_TO_MODEL = 6

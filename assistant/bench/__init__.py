@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from assistant.settings import Settings
+from knowledge.settings import Settings
 
 
 def run_benchmark(name: str, settings: Settings, as_json: bool, extra: argparse.Namespace) -> int:

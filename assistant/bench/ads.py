@@ -22,8 +22,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.settings import Settings
 from knowledge.catalog import load_titles
+from knowledge.settings import Settings
 from knowledge.titles import Title
 from tools.ads import FORMATS, AdDrafts, draft_ads
 from tools.ads.checks import DraftChecker

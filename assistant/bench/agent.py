@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from assistant.settings import Settings
+from knowledge.settings import Settings
 
 MESSAGES_FILE = Path(__file__).with_name("agent_messages.json")
 VARIANTS = {"llm": False, "intent": True}  # name -> use the intent check

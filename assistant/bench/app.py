@@ -33,7 +33,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from assistant.prompts import ANSWER_INSTRUCTION
-from assistant.settings import Settings
+from knowledge.settings import Settings
 
 SESSIONS = 20
 MODELS = ("scripted", "embedded")

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from assistant.bench.recommend_data import BenchData, load_bench_data
-from assistant.settings import Settings
-from tools.recommend_models import EASE, Histories, HybridModel, HybridParams, ItemKNN, Popularity, RandomScores
+from knowledge.settings import Settings
+from tools.recommend.models import EASE, Histories, HybridModel, HybridParams, ItemKNN, Popularity, RandomScores
 
 K = 10
 COLD_KEEP = 3

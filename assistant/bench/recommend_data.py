@@ -14,14 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.settings import Settings
 from knowledge.default_catalog import load_default_catalog
 from knowledge.embeddings import Embedder
 from knowledge.interactions import InteractionLog
 from knowledge.movielens import load_movielens
+from knowledge.settings import Settings
 from knowledge.store import embedding_text
 from knowledge.titles import Title
-from tools.recommend_content import ContentSimilarity
+from tools.recommend.content import ContentSimilarity
 
 log = logging.getLogger(__name__)
 

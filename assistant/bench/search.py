@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from assistant.catalog import build_store, ingest
-from assistant.settings import Settings
+from knowledge.settings import Settings
 from knowledge.titles import Title
-from tools.search import CatalogSearch
+from tools.search.engine import CatalogSearch
 
 QUERIES_FILE = Path(__file__).with_name("search_queries.json")
 

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.settings import Settings
+from knowledge.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.settings import Settings
 from knowledge.hub import hub_is_offline_by_env, hub_is_reachable
+from knowledge.settings import Settings
 
 __all__ = ["GPU_MODELS_BY_FREE_VRAM", "LLMChoice", "choose_llm", "free_cuda_vram_gib", "hub_is_offline_by_env",
            "hub_is_reachable", "resolve_llm"]

@@ -24,7 +24,7 @@ from tools.ads.formats import FORMAT_GROUPS, FORMATS, LIMITS
 from tools.ads.pipeline import MAX_VARIANTS, AdWriter
 from tools.ads.resolve import TitleFinder, UnknownTitleError
 from tools.ads.result import AdDrafts, CheckOutcome, Draft
-from tools.search import CatalogSearch
+from tools.search.engine import CatalogSearch
 
 __all__ = [
     "FORMATS", "FORMAT_GROUPS", "LIMITS", "MAX_VARIANTS", "AdDrafts", "AdWriter", "CheckOutcome", "Draft",

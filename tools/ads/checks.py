@@ -13,8 +13,8 @@ from tools.ads.formats import LIMITS, SPOT_KINDS, SPOTS, parse_spot
 from tools.ads.lexicon import lexicon_words
 from tools.ads.templates import template_words
 from tools.ads.wordlist import brand_safety_terms, common_word_ranks
-from tools.query import STOPWORDS
-from tools.vocabulary import DEMONYMS
+from tools.search.parsing import STOPWORDS
+from tools.search.vocabulary import DEMONYMS
 
 CHECKS = ("length", "grounding", "spoilers", "brand_safety")
 

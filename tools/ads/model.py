@@ -21,7 +21,7 @@ from tools.ads.checks import words_of
 from tools.ads.facts import Facts
 from tools.ads.formats import MODEL_FIELDS, MODEL_TOOL_NAME, model_tool
 from tools.ads.repair import tidy_end
-from tools.query import STOPWORDS
+from tools.search.parsing import STOPWORDS
 
 log = logging.getLogger(__name__)
 

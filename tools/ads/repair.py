@@ -10,7 +10,7 @@ import re
 
 from tools.ads.checks import DraftChecker, length_problems, spoken_text
 from tools.ads.formats import LIMITS, SPOTS
-from tools.query import STOPWORDS
+from tools.search.parsing import STOPWORDS
 
 # Words a trimmed draft must not end on ("... on a shark hunt with the").
 DANGLING = STOPWORDS | {"with", "and", "or", "but", "of", "to", "from", "by", "starring", "featuring", "as", "at",

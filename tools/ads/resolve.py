@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from knowledge.titles import Title
 from tools.ads.brief import title_candidates
-from tools.search import CatalogSearch
-from tools.titles_lookup import Resolution, TitleResolver
+from tools.search.engine import CatalogSearch
+from tools.search.lookup import Resolution, TitleResolver
 
 # A request this long is read as a brief that names the title, not as a title.
 BRIEF_MIN_WORDS = 4

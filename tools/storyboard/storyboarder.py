@@ -33,7 +33,7 @@ from tools.storyboard.sketch import frame_size, parse_aspect, render_sketch
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from assistant.settings import Settings
+    from knowledge.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class Storyboarder:
                  image_model: str | None = None, pipeline: Any = None, img2img_pipeline: Any = None,
                  diffusion: DiffusionOptions | None = None, long_side: int = 768) -> None:
         if settings is None:  # the convenience default only: the assistant, the CLI and the tools pass theirs
-            from assistant.settings import Settings
+            from knowledge.settings import Settings
 
             settings = Settings.from_env()
         self.settings = settings

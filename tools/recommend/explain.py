@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from knowledge.titles import Title, normalize_title
-from tools.recommend_content import genre_phrase, shared_people
+from tools.recommend.content import genre_phrase, shared_people
 
 MMR_LAMBDA = 0.7  # relevance vs. novelty; 1.0 would be plain ranking
 SEQUEL_MARK = re.compile(r"\b(part )?([0-9]+|ii|iii|iv|v|vi|vii|viii|ix|x)\b.*$")

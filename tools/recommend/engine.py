@@ -27,14 +27,14 @@ import numpy as np
 from knowledge.interactions import InteractionLog
 from knowledge.memory_index import MemoryIndex
 from knowledge.titles import Title
-from tools.constraints import Constraints
-from tools.query import QueryParser
-from tools.recommend_content import ContentSimilarity
-from tools.recommend_explain import PickEvidence, diversify, explain
-from tools.recommend_models import MAX_CF_ITEMS, Histories, HybridModel, HybridParams, standardise
-from tools.search import MAX_K, CatalogSearch, TitleHit, acclaim_prior
-from tools.titles_lookup import Resolution, TitleResolver
-from tools.vocabulary import Vocabulary
+from tools.recommend.content import ContentSimilarity
+from tools.recommend.explain import PickEvidence, diversify, explain
+from tools.recommend.models import MAX_CF_ITEMS, Histories, HybridModel, HybridParams, standardise
+from tools.search.constraints import Constraints
+from tools.search.engine import MAX_K, CatalogSearch, TitleHit, acclaim_prior
+from tools.search.lookup import Resolution, TitleResolver
+from tools.search.parsing import QueryParser
+from tools.search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 

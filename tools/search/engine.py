@@ -17,9 +17,9 @@ from rapidfuzz import fuzz, process
 from knowledge.memory_index import MemoryIndex
 from knowledge.store import CatalogStore, Match, metadata_to_title
 from knowledge.titles import Title, normalize_title
-from tools.constraints import Constraints
-from tools.query import MAX_QUERY_CHARS, STOPWORDS, QueryParser, tokenize
-from tools.vocabulary import Vocabulary
+from tools.search.constraints import Constraints
+from tools.search.parsing import MAX_QUERY_CHARS, STOPWORDS, QueryParser, tokenize
+from tools.search.vocabulary import Vocabulary
 
 MAX_K = 100
 # Candidates fetched from the store per wanted hit; reranking needs a pool, latency wants it small.

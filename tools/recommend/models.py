@@ -161,7 +161,7 @@ class HybridModel:
     a popularity prior; each component standardised per user, then summed with per-regime weights.
 
     ``content`` is an items × items similarity matrix (title embeddings and metadata, see
-    ``tools.recommend_content``) or ``None``; ``prior`` an extra per-item prior (critics' acclaim) added to the
+    ``tools.recommend.content``) or ``None``; ``prior`` an extra per-item prior (critics' acclaim) added to the
     log popularity, or ``None``.
     """
 

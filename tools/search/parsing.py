@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from tools.constraints import ACCLAIMED_SCORE, Constraints
-from tools.vocabulary import COUNTRY_ALIASES, DEMONYMS, GENRE_SYNONYMS, LANGUAGE_ALIASES, Vocabulary
+from tools.search.constraints import ACCLAIMED_SCORE, Constraints
+from tools.search.vocabulary import COUNTRY_ALIASES, DEMONYMS, GENRE_SYNONYMS, LANGUAGE_ALIASES, Vocabulary
 
 MAX_QUERY_CHARS = 2000
 NEGATIONS = {"not", "no", "without", "except", "non", "nothing", "avoid", "excluding", "minus", "isnt", "dont",
