@@ -28,6 +28,8 @@ from assistant.events import (  # noqa: E402
     ToolCallEvent,
     ToolResultEvent,
 )
+from assistant.hosts.access import Access  # noqa: E402
+from assistant.hosts.routes import HostRoutes  # noqa: E402
 from ui.ads_tab import ads_tab  # noqa: E402
 from ui.render import STUDIO_CSS, check_badges_from_data  # noqa: E402
 from ui.storyboard_tab import storyboard_tab  # noqa: E402
@@ -258,11 +260,25 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, **lau
     demo = build_app(assistant).queue(default_concurrency_limit=CONCURRENT_TURNS, max_size=64)
     auth = os.environ.get("MARQUEE_AUTH", "")
     credentials = tuple(auth.split(":", 1)) if ":" in auth else None
+    # /mcp, /v1 and the result files, behind the same login (or MARQUEE_API_KEY), mounted at startup.
+    hosts = HostRoutes(assistant, host=host, access=Access(assistant.settings.api_key, credentials),
+                       concurrent_turns=CONCURRENT_TURNS)
+    launch["app_kwargs"] = {**launch.get("app_kwargs", {}), "lifespan": hosts.lifespan(_login_check)}
     # Storyboard frames and sheets are written under the data dir; Gradio serves only folders it is told about.
     allowed = [str(assistant.settings.data_dir), *launch.pop("allowed_paths", [])]
     demo.launch(server_name=host, server_port=port, auth=credentials, css=CSS, theme=gr.themes.Soft(),
                 footer_links=[], allowed_paths=allowed, **launch)
     return demo
+
+
+def _login_check(gradio_app):
+    """Whether a request carries the app's login cookie (a browser that signed in to the app)."""
+    def logged_in(request) -> bool:
+        cookies = request.cookies
+        token = cookies.get(f"access-token-{gradio_app.cookie_id}") or cookies.get(
+            f"access-token-unsecure-{gradio_app.cookie_id}")
+        return token is not None and gradio_app.tokens.get(token) is not None
+    return logged_in
 
 
 def main(argv: list[str] | None = None) -> None:

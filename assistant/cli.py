@@ -204,6 +204,15 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return run(_settings(args), as_json=args.json)
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from assistant.api import Assistant
+    from assistant.hosts.mcp_server import run_stdio
+
+    # stdout is the protocol's channel: everything else (progress, logs) goes to stderr.
+    run_stdio(Assistant(_settings(args)), use_model=not args.no_model)
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from assistant.bench import run_benchmark
 
@@ -274,6 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--catalog", type=Path, help="check this catalog file instead of the configured one")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser("mcp", help="serve Marquee's tools to an MCP host (Claude Desktop, Cursor...) over stdio")
+    p.add_argument("--no-model", action="store_true",
+                   help="storyboards from the coverage pattern and template ads: no chat model is loaded")
+    p.set_defaults(func=cmd_mcp)
 
     p = sub.add_parser("bench", help="run a benchmark")
     p.add_argument("name", choices=["search", "agent", "recommend", "storyboard", "ads", "app"])

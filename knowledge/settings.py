@@ -48,6 +48,13 @@ class Settings:
     device: str = "auto"
     #: Weights of a float32 chat model on a CPU: "auto" (int8 when loaded here), "int8" or "none".
     llm_quantization: str = "auto"
+    #: Key the host endpoints (``/mcp``, ``/v1``) accept as ``Authorization: Bearer <key>``; empty: the app's
+    #: own login (``MARQUEE_AUTH``) or, without one, open like the app.
+    api_key: str = ""
+    #: Log format: "text", or "json" for one structured line per chat turn.
+    log_format: str = "text"
+    #: Put message and answer text in the JSON turn log (off: only sizes, tools, timings).
+    log_content: bool = False
 
     def __post_init__(self) -> None:
         if self.llm_quantization not in QUANTIZATION_CHOICES:
@@ -85,11 +92,14 @@ class Settings:
 
 
 _PATH_FIELDS = {"data_dir", "chroma_path", "catalog_path"}
+_BOOL_FIELDS = {"log_content"}
 
 
 def _coerce(name: str, raw: str) -> object:
     if name in _PATH_FIELDS:
         return Path(raw).expanduser()
-    if name == "llm_quantization":
+    if name in ("llm_quantization", "log_format"):
         return raw.strip().lower()
+    if name in _BOOL_FIELDS:
+        return raw.strip().lower() in ("1", "true", "yes", "on")
     return raw
