@@ -51,6 +51,8 @@ class Settings:
     #: Key the host endpoints (``/mcp``, ``/v1``) accept as ``Authorization: Bearer <key>``; empty: the app's
     #: own login (``MARQUEE_AUTH``) or, without one, open like the app.
     api_key: str = ""
+    #: Requests a minute one caller may send to ``/v1`` (bursts of half that); 0 turns the limit off.
+    api_rate_limit: int = 120
     #: Log format: "text", or "json" for one structured line per chat turn.
     log_format: str = "text"
     #: Put message and answer text in the JSON turn log (off: only sizes, tools, timings).
@@ -100,6 +102,8 @@ def _coerce(name: str, raw: str) -> object:
         return Path(raw).expanduser()
     if name in ("llm_quantization", "log_format"):
         return raw.strip().lower()
+    if name == "api_rate_limit":
+        return int(raw)
     if name in _BOOL_FIELDS:
         return raw.strip().lower() in ("1", "true", "yes", "on")
     return raw

@@ -5,13 +5,15 @@ from langchain_core.messages import AIMessage, HumanMessage
 from assistant.bench.app import CODE_QUESTION, run, session_aware_step
 
 
-def test_app_bench_three_sessions_no_errors_no_leaks(small_settings, small_catalog):
+def test_app_bench_three_sessions_no_errors_no_leaks_on_both_paths(small_settings, small_catalog):
     result = run(small_settings, sessions=3, catalog=small_catalog)
-    summary = result.summary()
-    assert summary["errors"] == 0, summary["error_examples"]
-    assert summary["turns"] == 9 and summary["leaks"] == 0 and summary["remembered"] == 3
-    assert 0 < summary["first_token_p50_s"] <= summary["final_p95_s"]
-    assert "App bench: 3 concurrent sessions" in result.report()
+    for path, summary in result.summary().items():
+        assert summary["errors"] == 0, (path, summary["error_examples"])
+        assert summary["turns"] == 9 and summary["leaks"] == 0 and summary["remembered"] == 3, path
+        assert 0 < summary["first_token_p50_s"] <= summary["final_p95_s"]
+    assert set(result.summary()) == {"gradio", "v1"}
+    assert "Gradio path (/chat_stream): 3 concurrent sessions" in result.report()
+    assert "OpenAI path (/v1/chat/completions): 3 concurrent sessions" in result.report()
 
 
 def test_scripted_step_answers_only_from_its_own_conversation():

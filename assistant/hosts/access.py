@@ -65,10 +65,11 @@ def _decode_basic(token: str) -> str:
 
 @dataclass
 class RateLimiter:
-    """A token bucket per caller: ``per_minute`` requests a minute on average, bursts up to ``burst``."""
+    """A token bucket per caller: ``per_minute`` requests a minute on average, bursts up to ``burst`` (default
+    half a minute's worth)."""
 
-    per_minute: int = 60
-    burst: int = 20
+    per_minute: int = 120
+    burst: int = 0
     _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -76,9 +77,10 @@ class RateLimiter:
         if self.per_minute <= 0:
             return True
         now = time.monotonic()
+        burst = float(self.burst or max(1, self.per_minute // 2))
         with self._lock:
-            tokens, last = self._buckets.get(caller, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - last) * self.per_minute / 60.0)
+            tokens, last = self._buckets.get(caller, (burst, now))
+            tokens = min(burst, tokens + (now - last) * self.per_minute / 60.0)
             allowed = tokens >= 1.0
             self._buckets[caller] = (tokens - 1.0 if allowed else tokens, now)
             if len(self._buckets) > 10_000:  # forget idle callers rather than grow without bound

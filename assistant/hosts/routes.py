@@ -30,12 +30,12 @@ class HostRoutes:
     """The host-facing routes over one assistant, behind ``access``."""
 
     def __init__(self, assistant: Assistant, *, host: str = "127.0.0.1", access: Access | None = None,
-                 concurrent_turns: int = 2, requests_per_minute: int = 60):
+                 concurrent_turns: int = 2):
         self.assistant = assistant
         self.access = access or Access(api_key=assistant.settings.api_key)
         self.links = FileLinks(assistant.settings.data_dir)
         self.mcp = build_mcp_server(assistant, host=host, links=self.links)
-        self.openai = OpenAIRoutes(assistant, self.links, self.access, RateLimiter(requests_per_minute),
+        self.openai = OpenAIRoutes(assistant, self.links, self.access, RateLimiter(assistant.settings.api_rate_limit),
                                    concurrent_turns)
         self._mcp_app = self.mcp.streamable_http_app()  # creates the session manager
 
