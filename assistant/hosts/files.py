@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import mimetypes
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +66,15 @@ class FileLinks:
 
     def verify(self, relative: str, signature: str) -> bool:
         return hmac.compare_digest(self.sign(relative), signature or "")
+
+    def scrub(self, text: str, base_url: str = "") -> str:
+        """``text`` with every path under the data folder replaced by its link (or by its file name when it is
+        no file): a host never sees where the data folder is."""
+        def replace(match: re.Match) -> str:
+            link = self.link(match.group(0), base_url)
+            return link.url if link is not None else Path(match.group(0)).name
+        pattern = re.escape(str(self.root)) + r"[^\s\"'<>)\]]*"
+        return re.sub(pattern, replace, text)
 
     def resolve(self, relative: str) -> Path | None:
         """The file a link names, or None when it is outside the data folder or missing."""

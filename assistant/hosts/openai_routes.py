@@ -179,17 +179,18 @@ class OpenAIRoutes:
         async for event in iterate_in_threadpool(events):
             if isinstance(event, ToolCallEvent | ToolResultEvent | NoticeEvent):
                 linker.add(getattr(event, "hits", ()))
-                yield "reasoning", step_line(event)
+                yield "reasoning", self.links.scrub(step_line(event), base_url)
             elif isinstance(event, TokenEvent):
                 streamed += event.text
                 pending += event.text
                 if "\n" in pending:
                     done, pending = pending.rsplit("\n", 1)
-                    yield "content", linker.link(done + "\n")
+                    yield "content", self.links.scrub(linker.link(done + "\n"), base_url)
             elif isinstance(event, FinalAnswerEvent):
                 reply.usage = dict(event.usage)
                 linker.add(event.hits)
-                yield "content", linker.link(pending + _rest_of_answer(streamed, event.text))
+                yield "content", self.links.scrub(linker.link(pending + _rest_of_answer(streamed, event.text)),
+                                                  base_url)
                 extra = "\n\n".join(filter(None, [titles_markdown(linker.unnamed()),
                                                    attachments_markdown(event.attachments, self.links, base_url)]))
                 if extra:

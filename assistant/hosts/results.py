@@ -118,7 +118,9 @@ def recommend_out(recs: Recommendations) -> RecommendOut:
 def storyboard_out(board: Storyboard, files: list[FileLink]) -> StoryboardOut:
     shots = [ShotOut(number=s.number, size=s.size, angle=s.angle, movement=s.movement, action=s.action,
                      duration_s=s.duration_s) for s in board.shots]
-    return StoryboardOut(summary=board.summary(), shots=shots, renderer=board.renderer,
+    # The summary's "Sheet: <path>" line is for a local reader; hosts get the sheet in ``files``.
+    summary = "\n".join(line for line in board.summary().splitlines() if not line.startswith("Sheet: "))
+    return StoryboardOut(summary=summary, shots=shots, renderer=board.renderer,
                          files=[file_out(f) for f in files], notices=list(board.notices))
 
 
