@@ -26,10 +26,10 @@ def server(small_settings, small_catalog):
 
 def over_http(url, action, headers=None):
     async def main():
-        async with streamablehttp_client(url + "/mcp", headers=headers) as (read, write, _):
-            async with ClientSession(read, write) as session:
-                await session.initialize()
-                return await action(session)
+        async with (streamablehttp_client(url + "/mcp", headers=headers) as (read, write, _),
+                    ClientSession(read, write) as session):
+            await session.initialize()
+            return await action(session)
     return asyncio.run(main())
 
 
@@ -123,13 +123,12 @@ def test_stdio_server_lists_tools_and_searches(tmp_path):
     params = StdioServerParameters(command=sys.executable, args=["-m", "assistant", "mcp", "--no-model"], env=env)
 
     async def main():
-        async with stdio_client(params) as (read, write):
-            async with ClientSession(read, write) as session:
-                await session.initialize()
-                listed = await session.list_tools()
-                found = await session.call_tool("search_catalog", {"query": "films by Alfred Hitchcock"})
-                board = await session.call_tool("generate_storyboard", {"scene": "a chase on a rooftop", "shots": 2})
-                return listed, found, board
+        async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+            await session.initialize()
+            listed = await session.list_tools()
+            found = await session.call_tool("search_catalog", {"query": "films by Alfred Hitchcock"})
+            board = await session.call_tool("generate_storyboard", {"scene": "a chase on a rooftop", "shots": 2})
+            return listed, found, board
 
     listed, found, board = asyncio.run(asyncio.wait_for(main(), timeout=240))
     assert {t.name for t in listed.tools} == TOOLS
