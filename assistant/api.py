@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.catalog import Catalog
 from assistant.events import AgentEvent, AttachmentEvent, FinalAnswerEvent, NoticeEvent
+from assistant.observability import TurnLogger, register_env_tracers
 from knowledge.settings import Settings
 from tools.agent_tools import CreativeServices
 from tools.search.engine import SearchResult, TitleHit
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from langchain_core.language_models import BaseChatModel
+    from langchain_core.retrievers import BaseRetriever
+    from langchain_core.tools import BaseTool
 
     from assistant.agent import Agent, AgentConfig
     from assistant.status import AssistantStatus
@@ -46,6 +49,8 @@ class Assistant:
         self._agent: Agent | None = None
         self._services: CreativeServices | None = None
         self._agent_lock = threading.Lock()
+        self._turn_logger = None
+        register_env_tracers()
 
     @property
     def catalog(self) -> Catalog:
@@ -126,7 +131,9 @@ class Assistant:
 
     def stream(self, message: str, session_id: str = "default") -> Iterator[AgentEvent]:
         """The turn's events as they happen (tokens, tool calls and results, ...), ending with the answer."""
-        return self.agent.stream(message, session_id)
+        if self._turn_logger is None:
+            self._turn_logger = TurnLogger(self.settings, self.llm)
+        return self._turn_logger.wrap(self.agent.stream(message, session_id), session_id, str(message or ""))
 
     def chat(self, message: str, session_id: str = "default") -> Reply:
         """Send ``message`` in ``session_id``'s conversation and wait for the reply."""
@@ -135,6 +142,20 @@ class Assistant:
     def reset(self, session_id: str = "default") -> bool:
         """Forget a conversation (messages, stated tastes, last search); True when there was one."""
         return self.agent.memory.reset(session_id) if self._agent is not None else False
+
+    # -- LangChain interop -------------------------------------------------------------------------------
+    def as_retriever(self, k: int = 10) -> BaseRetriever:
+        """A LangChain retriever over the hybrid search: one ``Document`` per title, best first."""
+        from assistant.hosts.langchain_interop import CatalogRetriever
+
+        return CatalogRetriever(assistant=self, k=k)
+
+    def as_tools(self, session_id: str = "langchain") -> list[BaseTool]:
+        """The agent's tools (search_catalog, recommend_titles, ...) as LangChain tools bound to one session,
+        for ``langchain.agents.create_agent`` or any tool-calling agent."""
+        from tools.agent_tools import build_agent_tools
+
+        return build_agent_tools(self.catalog, self.agent.memory.session(session_id), self.services)
 @dataclass(frozen=True)
 class Reply:
     """The outcome of one chat turn."""
