@@ -76,3 +76,28 @@ class CatalogRetriever(BaseRetriever):
 def hit_document(hit: TitleHit) -> Document:
     metadata = {k: v for k, v in hit.to_dict().items() if v is not None}
     return Document(page_content=details_text(hit.title), metadata=metadata, id=hit.title.id)
+
+
+def answer_after_tools(max_rounds: int = 1):
+    """``create_agent`` middleware: once the model has had ``max_rounds`` rounds of tool calls since the user's
+    last message, it is called without tools and must answer. A small local model otherwise tends to call the
+    same tool again and again (Marquee's own agent stops after one round for the same reason).
+
+    >>> create_agent(Assistant().llm, tools=Assistant().as_tools(), middleware=[answer_after_tools()])
+    """
+    from langchain.agents.middleware import wrap_model_call
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    @wrap_model_call(name="MarqueeAnswerAfterTools")
+    def limit_tool_rounds(request, handler):
+        since_user = []
+        for message in reversed(request.messages):
+            if isinstance(message, HumanMessage):
+                break
+            since_user.append(message)
+        rounds = sum(1 for m in since_user if isinstance(m, AIMessage) and m.tool_calls)
+        if rounds >= max_rounds:
+            request = request.override(tools=[], tool_choice=None)
+        return handler(request)
+
+    return limit_tool_rounds
