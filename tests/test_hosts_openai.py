@@ -111,3 +111,10 @@ def test_ten_concurrent_sessions_do_not_leak(server):
     assert not result.errors, [t.error for t in result.errors]
     assert result.leaks() == [] and result.remembered() == 10
     assert len(assistant.agent.memory) == 0, "each request's session is forgotten after its turn"
+
+
+def test_replayed_answers_lose_their_links():
+    from assistant.hosts.markdown import plain_text
+
+    answer = "1. [Alien (1979)](https://www.imdb.com/title/tt0078748/) - horror\n\n![Sheet](http://h/marquee/files/s.png?sig=1)"
+    assert plain_text(answer) == "1. Alien (1979) - horror"

@@ -12,7 +12,15 @@ if TYPE_CHECKING:
     from tools.search.engine import TitleHit
 
 IMDB_ID = re.compile(r"^tt\d{7,9}$")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 TITLES_LISTED = 10
+
+
+def plain_text(markdown: str) -> str:
+    """An earlier answer as the agent first wrote it: links back to their labels, images left out (a replayed
+    history full of URLs would crowd the earlier messages out of the model's window)."""
+    return _LINK.sub(r"\1", _IMAGE.sub("", markdown)).strip()
 
 
 def step_line(event: ToolCallEvent | ToolResultEvent | NoticeEvent) -> str:

@@ -25,7 +25,7 @@ from starlette.routing import Route
 
 from assistant.events import FinalAnswerEvent, NoticeEvent, TokenEvent, ToolCallEvent, ToolResultEvent
 from assistant.hosts.access import Access, RateLimiter, caller_of
-from assistant.hosts.markdown import TitleLinker, attachments_markdown, step_line, titles_markdown
+from assistant.hosts.markdown import TitleLinker, attachments_markdown, plain_text, step_line, titles_markdown
 
 if TYPE_CHECKING:
     from assistant.api import Assistant
@@ -162,7 +162,7 @@ class OpenAIRoutes:
         agent = self.assistant.agent
         session = agent.memory.session(session_id)
         for role, text in history:
-            session.append(HumanMessage(text) if role == "user" else AIMessage(text))
+            session.append(HumanMessage(text) if role == "user" else AIMessage(plain_text(text)))
             if role == "user":  # tastes stated earlier count, as they would have in a live session
                 prefs = extract_preferences(text)
                 session.profile.add(likes=prefs.likes, dislikes=prefs.dislikes, seen=prefs.seen)
