@@ -11,11 +11,13 @@ from tests.app_support import free_port
 
 
 @contextmanager
-def served_app(settings, catalog, steps: int = 600):
-    """Yields (base URL without a trailing slash, assistant)."""
+def served_app(settings, catalog, steps: int = 600, rate_limit: int = 0, step=session_aware_step):
+    """Yields (base URL without a trailing slash, assistant). No rate limit unless asked: the tests' clients
+    all come from one address."""
     import app
 
-    assistant = Assistant(settings, catalog=catalog, llm=ScriptedChatModel([session_aware_step] * steps))
+    settings = settings.with_(api_rate_limit=rate_limit)
+    assistant = Assistant(settings, catalog=catalog, llm=ScriptedChatModel([step] * steps))
     port = free_port()
     demo = app.serve(assistant, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
     try:

@@ -6,6 +6,7 @@ import json
 import httpx
 import openai
 import pytest
+from langchain_core.messages import AIMessage, ToolMessage
 from openai import OpenAI
 
 from assistant.bench.app import AppBenchResult, openai_conversation
@@ -118,3 +119,59 @@ def test_replayed_answers_lose_their_links():
 
     answer = "1. [Alien (1979)](https://www.imdb.com/title/tt0078748/) - horror\n\n![Sheet](http://h/marquee/files/s.png?sig=1)"
     assert plain_text(answer) == "1. Alien (1979) - horror"
+
+
+def test_rate_limit_is_a_rate_limit_error(small_settings, small_catalog):
+    from assistant.hosts.access import RateLimiter
+
+    limiter = RateLimiter(per_minute=2)  # bursts of one
+    assert limiter.allow("a") and not limiter.allow("a") and limiter.allow("b")
+    with served_app(small_settings, small_catalog, rate_limit=2) as (url, _):
+        client = OpenAI(base_url=url + "/v1", api_key="x", max_retries=0)
+        assert client.chat.completions.create(model="marquee", messages=[{"role": "user", "content": "horror"}])
+        with pytest.raises(openai.RateLimitError) as limited:
+            client.chat.completions.create(model="marquee", messages=[{"role": "user", "content": "horror"}])
+        assert limited.value.code == "rate_limit_exceeded"
+
+
+def draw_storyboard(messages):
+    """Scripted step: storyboard the request (the storyboarder's own planning call gets an unusable reply, so
+    the coverage pattern plans the shots), then a short answer."""
+    if any(isinstance(m, ToolMessage) for m in messages):
+        return "Here is your storyboard."
+    if str(messages[0].content).startswith("You are a film director"):
+        return "no shot list"
+    return AIMessage(content="", tool_calls=[{"name": "generate_storyboard", "id": "sb-1",
+                                              "args": {"scene": "a lone rider crosses the desert", "shots": 2}}])
+
+
+def test_storyboard_frames_come_as_markdown_images_served_by_the_app(small_settings, small_catalog):
+    import re
+
+    with served_app(small_settings, small_catalog, steps=20, step=draw_storyboard) as (url, assistant):
+        client = OpenAI(base_url=url + "/v1", api_key="x", max_retries=0)
+        reply = client.chat.completions.create(model="marquee", messages=[
+            {"role": "user", "content": "Storyboard this: a lone rider crosses the desert, 2 shots"}])
+        content = reply.choices[0].message.content
+        images = re.findall(r"!\[[^\]]*\]\((http[^)]+)\)", content)
+        assert images and all(i.startswith(url + "/marquee/files/") for i in images)
+        assert str(assistant.settings.data_dir) not in content + reply.choices[0].message.model_extra.get(
+            "reasoning_content", "")
+        png = httpx.get(images[0], timeout=30)
+        assert png.status_code == 200 and png.content[:4] == b"\x89PNG"
+
+
+def test_streamed_titles_become_links_even_when_split_across_tokens():
+    from assistant.hosts.markdown import TitleLinker
+    from knowledge.titles import Title
+    from tools.search.engine import TitleHit
+
+    linker = TitleLinker()
+    linker.add([TitleHit(Title(id="tt0078748", title="Alien", year=1979), 1.0, ())])
+    sent, pending = "", ""
+    for token in ["Watch ", "Ali", "en (19", "79) tonight", ", it is a classic of the genre."]:
+        ready, pending = linker.ready(pending + token)
+        sent += ready
+    sent += linker.link(pending)
+    assert sent == "Watch [Alien (1979)](https://www.imdb.com/title/tt0078748/) tonight, it is a classic of the genre."
+    assert linker.unnamed() == []

@@ -59,6 +59,21 @@ class TitleLinker:
                 self.named.add(hit.title.id)
         return text
 
+    def ready(self, pending: str) -> tuple[str, str]:
+        """Split streamed text into what can go out now (linked) and what to hold back: no more than the
+        longest title, so a title still arriving is not sent half unlinked."""
+        hold = max((len(h.title.label) for h in self.hits), default=0)
+        cut = len(pending) - hold
+        for hit in self.hits:  # a title that straddles the cut goes out whole, later
+            start = pending.find(hit.title.label)
+            while start != -1:
+                if start < cut < start + len(hit.title.label):
+                    cut = start
+                start = pending.find(hit.title.label, start + 1)
+        if cut <= 0:
+            return "", pending
+        return self.link(pending[:cut]), pending[cut:]
+
     def unnamed(self) -> list[TitleHit]:
         return [h for h in self.hits if h.title.id not in self.named]
 

@@ -173,7 +173,7 @@ class OpenAIRoutes:
 
     async def _pieces(self, events: Iterator[Any], base_url: str, reply: _Reply) -> AsyncIterator[tuple[str, str]]:
         """("reasoning" | "content", text) pieces of the turn, in order; fills ``reply.usage``. The answer goes
-        out line by line so each title it names can become a link."""
+        out as it streams, held back only by the length of a title so each title it names can become a link."""
         streamed = pending = ""
         linker = TitleLinker()
         async for event in iterate_in_threadpool(events):
@@ -182,10 +182,9 @@ class OpenAIRoutes:
                 yield "reasoning", self.links.scrub(step_line(event), base_url)
             elif isinstance(event, TokenEvent):
                 streamed += event.text
-                pending += event.text
-                if "\n" in pending:
-                    done, pending = pending.rsplit("\n", 1)
-                    yield "content", self.links.scrub(linker.link(done + "\n"), base_url)
+                ready, pending = linker.ready(pending + event.text)
+                if ready:
+                    yield "content", self.links.scrub(ready, base_url)
             elif isinstance(event, FinalAnswerEvent):
                 reply.usage = dict(event.usage)
                 linker.add(event.hits)

@@ -17,7 +17,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from assistant.hosts.access import Access, RateLimiter
+from assistant.hosts.access import Access, RateLimiter, caller_of
 from assistant.hosts.files import FILES_ROUTE, FileLinks
 from assistant.hosts.mcp_server import MCP_PATH, build_mcp_server
 from assistant.hosts.openai_routes import OpenAIRoutes
@@ -35,12 +35,12 @@ class HostRoutes:
         self.access = access or Access(api_key=assistant.settings.api_key)
         self.links = FileLinks(assistant.settings.data_dir)
         self.mcp = build_mcp_server(assistant, host=host, links=self.links)
-        self.openai = OpenAIRoutes(assistant, self.links, self.access, RateLimiter(assistant.settings.api_rate_limit),
-                                   concurrent_turns)
+        self.limiter = RateLimiter(assistant.settings.api_rate_limit)
+        self.openai = OpenAIRoutes(assistant, self.links, self.access, self.limiter, concurrent_turns)
         self._mcp_app = self.mcp.streamable_http_app()  # creates the session manager
 
     def routes(self) -> list[Route]:
-        mcp_endpoint = _Guarded(self._mcp_endpoint(), self.access)
+        mcp_endpoint = _Guarded(self._mcp_endpoint(), self.access, self.limiter)
         return [Route(MCP_PATH, mcp_endpoint), *self.openai.routes(),
                 Route(FILES_ROUTE + "/{path:path}", self.serve_file, methods=["GET", "HEAD"])]
 
@@ -83,17 +83,29 @@ class HostRoutes:
 
 
 class _Guarded:
-    """An ASGI app that answers 401 (JSON-RPC shaped, as MCP clients expect) unless ``access`` allows."""
+    """An ASGI app that answers 401 unless ``access`` allows, and 429 past the caller's rate (JSON-RPC shaped
+    errors, as MCP clients expect)."""
 
-    def __init__(self, app: ASGIApp, access: Access):
-        self.app, self.access = app, access
+    def __init__(self, app: ASGIApp, access: Access, limiter: RateLimiter):
+        self.app, self.access, self.limiter = app, access, limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not self.access.allows(Request(scope)):
-            response = JSONResponse({"jsonrpc": "2.0", "id": None, "error": {
-                "code": -32001, "message": "Unauthorized: send Authorization: Bearer <MARQUEE_API_KEY> or the "
-                                           "app's login."}}, status_code=401,
-                headers={"WWW-Authenticate": 'Bearer realm="marquee"'})
-            await response(scope, receive, send)
-            return
+        if scope["type"] == "http":
+            request = Request(scope)
+            if not self.access.allows(request):
+                await _rpc_error(401, -32001, "Unauthorized: send Authorization: Bearer <MARQUEE_API_KEY> or the "
+                                              "app's login.", {"WWW-Authenticate": 'Bearer realm="marquee"'},
+                                 scope, receive, send)
+                return
+            if not self.limiter.allow(caller_of(request)):
+                await _rpc_error(429, -32002, "Too many requests; slow down and retry in a few seconds.", {},
+                                 scope, receive, send)
+                return
         await self.app(scope, receive, send)
+
+
+async def _rpc_error(status: int, code: int, message: str, headers: dict[str, str], scope: Scope, receive: Receive,
+                     send: Send) -> None:
+    response = JSONResponse({"jsonrpc": "2.0", "id": None, "error": {"code": code, "message": message}},
+                            status_code=status, headers=headers)
+    await response(scope, receive, send)
