@@ -12,6 +12,7 @@ from pathlib import Path
 
 ENV_PREFIX = "MARQUEE_"
 QUANTIZATION_CHOICES = ("auto", "int8", "none")
+LOG_FORMATS = ("text", "json")
 
 
 def _default_data_dir() -> Path:
@@ -59,6 +60,8 @@ class Settings:
     log_content: bool = False
 
     def __post_init__(self) -> None:
+        if self.log_format not in LOG_FORMATS:
+            raise ValueError(f"MARQUEE_LOG_FORMAT={self.log_format!r} is not one of {', '.join(LOG_FORMATS)}.")
         if self.llm_quantization not in QUANTIZATION_CHOICES:
             raise ValueError(
                 f"MARQUEE_LLM_QUANTIZATION={self.llm_quantization!r} is not one of {', '.join(QUANTIZATION_CHOICES)}."

@@ -94,6 +94,10 @@ def test_missing_or_wrong_key_is_an_authentication_error(small_settings, small_c
             with pytest.raises(openai.AuthenticationError) as denied:
                 client.chat.completions.create(model="marquee", messages=[{"role": "user", "content": "horror"}])
             assert denied.value.code == "invalid_api_key"
+        with httpx.Client(base_url=url, timeout=30) as browser:  # the app's own login cookie counts too
+            assert browser.get("/v1/models").status_code == 401
+            assert browser.post("/login", data={"username": "ana", "password": "secret"}).status_code == 200
+            assert browser.get("/v1/models").json()["data"][0]["id"] == "marquee"
         for key in ("mq-test-key", "ana:secret"):
             allowed = OpenAI(base_url=url + "/v1", api_key=key, max_retries=0)
             reply = allowed.chat.completions.create(model="marquee", messages=[{"role": "user", "content": "horror"}])
@@ -119,6 +123,7 @@ def test_replayed_answers_lose_their_links():
 
     answer = "1. [Alien (1979)](https://www.imdb.com/title/tt0078748/) - horror\n\n![Sheet](http://h/marquee/files/s.png?sig=1)"
     assert plain_text(answer) == "1. Alien (1979) - horror"
+    assert plain_text("Try Alien.\n\n**Titles**\n\n1. [Heat (1995)](https://x/)") == "Try Alien."
 
 
 def test_rate_limit_is_a_rate_limit_error(small_settings, small_catalog):

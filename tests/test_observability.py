@@ -3,6 +3,8 @@
 import json
 import logging
 
+import pytest
+
 from assistant import Assistant
 from assistant.llm import ScriptedChatModel
 from assistant.observability import TURN_LOGGER
@@ -59,3 +61,5 @@ def test_settings_read_the_log_variables():
     settings = Settings.from_env({"MARQUEE_LOG_FORMAT": "JSON", "MARQUEE_LOG_CONTENT": "1", "MARQUEE_API_KEY": "k"})
     assert settings.log_format == "json" and settings.log_content is True and settings.api_key == "k"
     assert Settings.from_env({}).log_content is False
+    with pytest.raises(ValueError, match="MARQUEE_LOG_FORMAT"):
+        Settings.from_env({"MARQUEE_LOG_FORMAT": "xml"})

@@ -15,12 +15,14 @@ IMDB_ID = re.compile(r"^tt\d{7,9}$")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 TITLES_LISTED = 10
+TITLES_HEADING = "**Titles**\n\n"
 
 
 def plain_text(markdown: str) -> str:
     """An earlier answer as the agent first wrote it: links back to their labels, images left out (a replayed
     history full of URLs would crowd the earlier messages out of the model's window)."""
-    return _LINK.sub(r"\1", _IMAGE.sub("", markdown)).strip()
+    answer = markdown.split(TITLES_HEADING, 1)[0]  # the appended title list was never the agent's answer
+    return _LINK.sub(r"\1", _IMAGE.sub("", answer)).strip()
 
 
 def step_line(event: ToolCallEvent | ToolResultEvent | NoticeEvent) -> str:
@@ -81,7 +83,7 @@ class TitleLinker:
 def titles_markdown(hits: tuple[TitleHit, ...] | list[TitleHit]) -> str:
     lines = [f"{n}. {title_link(h)}" + (f" — {'; '.join(h.why[:2])}" if h.why else "")
              for n, h in enumerate(hits[:TITLES_LISTED], start=1)]
-    return ("**Titles**\n\n" + "\n".join(lines)) if lines else ""
+    return (TITLES_HEADING + "\n".join(lines)) if lines else ""
 
 
 def attachments_markdown(attachments: tuple[AttachmentEvent, ...], links: FileLinks, base_url: str) -> str:
