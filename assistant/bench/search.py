@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tqdm import tqdm
+
 from assistant.bench.search_baselines import BM25Only, VectorOnly
 from assistant.bench.search_metrics import (
     accepted_share,
@@ -109,6 +111,8 @@ class SearchBenchResult:
             "cold_cli_s": round(statistics.median(self.cold_cli_runs_s), 2) if self.cold_cli_runs_s else None,
             "cold_cli_runs_s": [round(s, 2) for s in self.cold_cli_runs_s],
             "errors": self.errors,
+            # per query, so a tuner can see what fails on the tune split without a second run
+            "per_query": {"constraints": self.constraint_rows, "known_item": self.known_rows, "mood": self.mood_rows},
         }
         out["targets"] = targets(out)
         return out
@@ -161,25 +165,31 @@ def _ranked(systems: dict, query: str) -> dict[str, list[Title]]:
 
 
 def _score(result: SearchBenchResult, systems: dict, sets: dict, oscars: dict[str, int]) -> None:
+    bar = tqdm(total=sum(map(len, sets.values())), desc="Scoring queries", unit="query")
     for q in sets["existing"]:
         got = _ranked(systems, q["query"])
         result.rows.append({"query": q["query"], "precision": precision(got["marquee"], q["expect"], oscars),
                             "baseline": precision(got["vector"], q["expect"], oscars),
                             "bm25": precision(got["bm25"], q["expect"], oscars)})
+        bar.update()
     for q in sets["constraint"]:
         got = _ranked(systems, q["query"])
         result.constraint_rows.append({"query": q["query"], "split": q["split"], **{
             s: {"precision": precision(got[s], q["expect"], oscars)} for s in SYSTEMS}})
+        bar.update()
     for item in sets["known_item"]:
         got = _ranked(systems, item["query"])
         ids = {s: [t.id for t in got[s]] for s in SYSTEMS}
         result.known_rows.append({"query": item["query"], "split": item["split"], "target": item["title"], **{
             s: {"hit": hit_at(ids[s], item["id"]), "rr": reciprocal_rank(ids[s], item["id"])} for s in SYSTEMS}})
+        bar.update()
     for q in sets["mood"]:
         got = _ranked(systems, q["query"])
         accepted = {a["id"] for a in q["accepted"]}
         result.mood_rows.append({"query": q["query"], "split": q["split"], **{
             s: {"share": accepted_share([t.id for t in got[s]], accepted)} for s in SYSTEMS}})
+        bar.update()
+    bar.close()
 
 
 def _time(result: SearchBenchResult, systems: dict, sets: dict, store, repeats: int) -> None:
@@ -187,6 +197,7 @@ def _time(result: SearchBenchResult, systems: dict, sets: dict, store, repeats: 
     query embeds its text (a peer must not ride on the embedding another system just cached)."""
     kind_of = {"existing": "constraint", "constraint": "constraint", "known_item": "known_item", "mood": "mood"}
     result.latency_by_kind = {s: {k: [] for k in KINDS} for s in systems}
+    bar = tqdm(total=repeats * len(systems) * sum(map(len, sets.values())), desc="Timing searches", unit="search")
     for _ in range(repeats):
         for name, system in systems.items():
             store.embedder._query_cache.clear()
@@ -198,6 +209,8 @@ def _time(result: SearchBenchResult, systems: dict, sets: dict, store, repeats: 
                     result.latency_by_kind[name][kind_of[set_name]].append(ms)
                     if name == "marquee" and set_name == "existing":
                         result.latencies_ms.append(ms)
+                    bar.update()
+    bar.close()
 
 
 def cold_cli_seconds(settings: Settings, query: str = COLD_CLI_QUERY, runs: int = 3) -> list[float]:
