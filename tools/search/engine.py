@@ -92,6 +92,7 @@ class CatalogSearch:
         self._vocab: Vocabulary | None = None
         self._parser: QueryParser | None = None
         self._priors: np.ndarray | None = None
+        self._plot_rows: np.ndarray | None = None
         self._lock = threading.Lock()
 
     def _load(self) -> None:
@@ -101,6 +102,8 @@ class CatalogSearch:
             snap = self._load_snapshot()
             self._snapshot, self._index, self._vocab = snap, snap.index, snap.vocabulary
             self._priors = np.array([acclaim_prior(t) for t in snap.index.titles], dtype=np.float32)
+            self._plot_rows = np.array([t.source.endswith("wikipedia") or not t.description.startswith(t.title)
+                                        for t in snap.index.titles], dtype=bool)
 
     def _load_snapshot(self) -> Snapshot:
         col = self.store.collection()
@@ -214,7 +217,7 @@ class CatalogSearch:
             signals.keyword = keyword if keyword.any() else None
             vector = self.store.embedder.embed_query(text)
             signals.dense = index.embeddings[rows] @ vector
-        scores = fused_scores(c, signals, index, self._priors, snap.facets)
+        scores = fused_scores(c, signals, index, self._priors, snap.facets, self._plot_rows)
         scores = scores + WEIGHTS["title"] * self._title_matches(c, rows)
         best = top_rows(scores, rows, min(POOL, rows.size))
         by_row = dict(zip(rows.tolist(), scores.tolist(), strict=True))

@@ -32,9 +32,13 @@ def _stem_all(words: list[str]) -> list[str]:
 
 
 def keyword_text(t: Title) -> str:
+    """Plot, people, genres and tags, but not the title: a title word ("Dark", "Mind", "Heist") says nothing about
+    what a film is like, and short metadata-only records would otherwise win on it. Exact titles are matched
+    separately by the search."""
     people = [*t.directors[:3], *t.cast[:CAST_IN_INDEX]]
-    return " ".join([t.title, t.description, " ".join(people), " ".join(t.genres), " ".join(t.keywords),
-                     " ".join(t.themes)])
+    plot = t.description if t.source.endswith("wikipedia") or not t.description.startswith(t.title) else ""
+    return " ".join([plot, " ".join(people), " ".join(t.genres), " ".join(t.keywords), " ".join(t.themes),
+                     " ".join(t.moods)])
 
 
 class KeywordIndex:

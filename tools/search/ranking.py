@@ -23,6 +23,8 @@ WEIGHTS = {"dense": 1.0, "keyword": 1.0, "prior": 0.05, "facet": 0.03, "boost": 
 # Without any free text the prior and the facets are the ranking.
 NO_TEXT_PRIOR = 1.0
 POOL = 200
+# A metadata-only record's vector mostly encodes its title words: its similarity counts for less.
+METADATA_ONLY_PENALTY = 0.15
 
 
 def acclaim_prior(t: Title) -> float:
@@ -53,9 +55,10 @@ def _rrf(values: np.ndarray | None) -> np.ndarray:
 
 
 def fused_scores(c: Constraints, s: Signals, index: MemoryIndex, priors: np.ndarray,
-                 facets: FacetScores | None) -> np.ndarray:
+                 facets: FacetScores | None, plot_rows: np.ndarray) -> np.ndarray:
     has_text = s.dense is not None or s.keyword is not None
-    score = WEIGHTS["dense"] * _rrf(s.dense) + WEIGHTS["keyword"] * _rrf(s.keyword)
+    dense = None if s.dense is None else s.dense - METADATA_ONLY_PENALTY * ~plot_rows[s.rows]
+    score = WEIGHTS["dense"] * _rrf(dense) + WEIGHTS["keyword"] * _rrf(s.keyword)
     prior_weight = WEIGHTS["prior"] * (3 if c.min_critic_score else 1) * (1 if has_text else NO_TEXT_PRIOR / 0.05)
     score = score + prior_weight * priors[s.rows]
     wanted = [*c.tones, *c.themes]
