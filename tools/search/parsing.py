@@ -100,7 +100,7 @@ def tokenize(text: str) -> tuple[list[str], list[str]]:
     text = re.sub(r"(\d+)'s\b", r"\1s", text)  # 80's -> 80s
     text = re.sub(r"'(\d\d)s?\b", r"\1s", text)  # '80s -> 80s
     text = re.sub(r"\b([A-Za-z])\.(?=\s+[A-Z])", r"\1", text)  # "Samuel L. Jackson": an initial, not a stop
-    raw = re.findall(r"[^\W_]+(?:'[^\W_]+)?|[,.;!?]", text)
+    raw = re.findall(r"\d+\.\d+|[^\W_]+(?:'[^\W_]+)?|[,.;!?]", text)  # "2.5 hours" stays one number
     original = [re.sub(r"'s$", "", tok) for tok in raw]
     words = [
         unicodedata.normalize("NFKD", tok).encode("ascii", "ignore").decode().lower().replace("'", "")
