@@ -169,8 +169,8 @@ class QueryParser:
     def _story_words(self, q: _Query) -> int:
         """Words that tell a story: not filler, not a genre, place, language, tone or a catalog name."""
         known = GENRE_SYNONYMS.keys() | DEMONYMS.keys() | self._countries.keys() | self._languages.keys()
-        known |= TONE_WORDS.keys() | FILM_NOUNS | SUBGENRE_WORDS
-        names = self._name_rows(q)
+        known |= TONE_WORDS.keys() | THEME_WORDS.keys() | FILM_NOUNS | SUBGENRE_WORDS
+        names = self._name_rows(q) | _phrase_rows(q.words, known)
         return sum(1 for i, w in enumerate(q.words) if not q.used[i] and i not in names and w not in STOPWORDS
                    and w not in NEGATIONS and w not in known and w.isalpha() and len(w) > 1)
 
@@ -455,6 +455,16 @@ class QueryParser:
         kept = [w for w in genre_words if set(w.split()) & SUBGENRE_WORDS or w in incidental or soft]
         return Constraints(**lists, **scalars, soft_text=soft_text,
                            semantic_text=" ".join([*soft, *kept]).strip(), notices=tuple(out["notices"]))
+
+
+def _phrase_rows(words: list[str], known: set[str]) -> set[int]:
+    """Token positions inside a known multi-word phrase ("mind bending", "sci fi"): not story words."""
+    rows: set[int] = set()
+    for n in (2, 3, 4):
+        for i in range(len(words) - n + 1):
+            if " ".join(words[i : i + n]) in known:
+                rows.update(range(i, i + n))
+    return rows
 
 
 _RANGES = (("year_min", "year_max", "years"), ("runtime_min", "runtime_max", "running times"))
