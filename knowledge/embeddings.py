@@ -60,6 +60,7 @@ class Embedder:
         self._name = model or PACKAGED_MODEL_NAME
         self._lock = threading.Lock()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._query_encoder = None
 
     @property
     def name(self) -> str:
@@ -112,10 +113,20 @@ class Embedder:
         if cached is not None:
             self._query_cache.move_to_end(text)
             return cached
-        vector = self._load().encode(text, normalize_embeddings=True, convert_to_numpy=True)
-        vector = vector.astype(np.float32, copy=False)
+        vector = self._encode_query(text).astype(np.float32, copy=False)
         vector.setflags(write=False)
         self._query_cache[text] = vector
         if len(self._query_cache) > QUERY_CACHE_SIZE:
             self._query_cache.popitem(last=False)
         return vector
+
+    def _encode_query(self, text: str) -> np.ndarray:
+        """One query: the packaged model runs in numpy (no torch import, fast cold start), others as loaded."""
+        if not self.requested and self._model is None:
+            with self._lock:
+                if self._query_encoder is None:
+                    from knowledge.numpy_minilm import NumpyMiniLM
+
+                    self._query_encoder = NumpyMiniLM(packaged_model_path(), MAX_SEQ_LENGTH)
+            return self._query_encoder.encode(text)
+        return self._load().encode(text, normalize_embeddings=True, convert_to_numpy=True)

@@ -31,6 +31,9 @@ LIST_CLEANERS = {
     "directors": split_list,
     "cast": split_list,
     "writers": split_list,
+    "moods": lambda v: [m.lower() for m in split_list(v)],
+    "themes": lambda v: [m.lower() for m in split_list(v)],
+    "keywords": lambda v: [m.lower() for m in split_list(v)],
 }
 INT_FIELDS = {
     "year": (1870, 2100), "runtime_min": (1, 2000), "critic_score": (0, 100), "critic_review_count": (0, 10**9),
@@ -122,6 +125,7 @@ def row_to_title(raw: object, source: str) -> Title:
         kind=kind,
         maturity_rating=clean_text(raw.get("maturity_rating")),
         description=clean_text(raw.get("description")),
+        awards=clean_text(raw.get("awards")),
         source=clean_text(raw.get("source")) or source,
     )
     title = Title(**values)

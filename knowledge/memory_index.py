@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from knowledge.store import LIST_FIELDS, CatalogStore, Match, metadata_to_title
-from knowledge.titles import Title
+from knowledge.titles import Title, award_classes
 
 NUMERIC_FIELDS = ("year", "runtime_min", "critic_score")
-KEYWORD_FIELDS = (*LIST_FIELDS, "kind", "maturity_rating")
+KEYWORD_FIELDS = (*LIST_FIELDS, "kind", "maturity_rating", "awards")
 
 
 @dataclass
@@ -35,7 +35,7 @@ class MemoryIndex:
         postings: dict[str, dict[str, list[int]]] = {name: {} for name in KEYWORD_FIELDS}
         for row, t in enumerate(titles):
             for name in KEYWORD_FIELDS:
-                values = getattr(t, name)
+                values = award_classes(t.awards) if name == "awards" else getattr(t, name)
                 for value in values if isinstance(values, list) else [values]:
                     if value:
                         postings[name].setdefault(value, []).append(row)

@@ -27,11 +27,11 @@ from knowledge.titles import Title
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # awards, moods, themes, keywords are additive: a v1 index reads them as empty
 UPSERT_BATCH = 512
-LIST_FIELDS = ("genres", "directors", "cast", "writers", "countries", "languages")
+LIST_FIELDS = ("genres", "directors", "cast", "writers", "countries", "languages", "moods", "themes", "keywords")
 SCALAR_FIELDS = ("title", "year", "kind", "runtime_min", "maturity_rating", "description", "critic_score",
-                 "critic_review_count", "source")
+                 "critic_review_count", "source", "awards")
 
 
 class StoreError(RuntimeError):
@@ -77,6 +77,8 @@ def embedding_text(t: Title) -> str:
         head.append("directed by " + ", ".join(t.directors[:2]))
     if t.countries:
         head.append("from " + ", ".join(t.countries[:2]))
+    if t.keywords:
+        head.append(", ".join(t.keywords[:8]))
     text = ". ".join(head) + "."
     if t.source.endswith("wikipedia") or not t.description.startswith(t.title):
         text += " " + t.description  # a real plot/description; factual ones would only repeat the above

@@ -139,6 +139,13 @@ class Title:
     critic_score: int | None = None
     critic_review_count: int | None = None
     source: str = ""
+    #: Awards as the source words them ("Won 2 Oscars. Another 5 wins & 9 nominations.").
+    awards: str = ""
+    #: Tone words (``dark``, ``feel-good``...) and themes (``heist``, ``time travel``...) a catalog may give;
+    #: the default catalog's are derived at ingest (``tools.search.facets``), a bring-your-own catalog may set them.
+    moods: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -168,3 +175,16 @@ def factual_description(t: Title) -> str:
     if t.runtime_min:
         parts.append(f"Runtime {t.runtime_min} minutes.")
     return " ".join(parts)
+
+
+def award_classes(awards: str) -> list[str]:
+    """What an awards line says, as filterable classes: ``oscar_won``, ``oscar_nominated``, ``won``."""
+    text = awards.lower()
+    classes = []
+    if re.search(r"\bwon \d+ oscars?\b", text):
+        classes += ["oscar_won", "oscar_nominated"]
+    elif "oscar" in text:
+        classes.append("oscar_nominated")
+    if re.search(r"\bwon\b|\bwins?\b", text):
+        classes.append("won")
+    return classes

@@ -67,7 +67,12 @@ def test_fallback_answers_use_only_the_tool_results():
     hits = [{"title": "Alien", "year": 1979, "why": ["horror", "from 1979"]}, {"title": "Untitled", "year": None}]
     search = {"name": "search_catalog", "text": "", "ok": True, "data": {"query": "space horror", "hits": hits}}
     text = fallback_answer(TurnFacts(results=[search]))
-    assert text == 'Here is what I found for "space horror":\n1. Alien (1979) - horror; from 1979\n2. Untitled'
+    # The cards carry the list; the reply names the best match and the reading, not the list again.
+    assert text == 'Here is what I found for "space horror": Alien (1979) and Untitled fit best.'
+    read = {**search, "data": {**search["data"], "understood": "horror",
+                               "notices": ["I read 'Rwanda' as part of the story, not a country filter."]}}
+    assert fallback_answer(TurnFacts(results=[read])).endswith(
+        "I read it as horror. I read 'Rwanda' as part of the story, not a country filter.")
     empty = {**search, "data": {"query": "zzz", "hits": []}}
     assert "couldn't find any titles" in fallback_answer(TurnFacts(results=[empty]))
     unknown = {"name": "draft_ads", "text": "", "ok": True,

@@ -99,7 +99,7 @@ def test_runtime(parse):
 def test_acclaim_kind_and_soft_text(parse):
     c = parse("critically acclaimed dark psychological thriller")
     assert c.min_critic_score == 80 and c.genres_all == ("Thriller",)
-    assert c.soft_text == "dark psychological"
+    assert c.tones == ("dark", "psychological") and c.soft_text == ""  # tone is a facet, never title words
     c = parse("tv shows about cooking")
     assert c.kind == "series" and any("films only" in n for n in c.notices)
 

@@ -73,4 +73,5 @@ def test_chroma_where_backend_agrees_with_memory_backend(small_catalog):
     chroma = CatalogSearch(small_catalog.store, backend="chroma")
     for query in ["a horror film from the 80s", "films by Alfred Hitchcock", "a comedy but not romantic",
                   "French or Italian comedies", "critically acclaimed war movies", "a movie under 100 minutes"]:
-        assert ids(memory.search(query)) == ids(chroma.search(query)), query
+        # Same filter meaning; the order differs (the memory backend fuses BM25, facets and the prior).
+        assert set(ids(memory.search(query))) == set(ids(chroma.search(query))), query

@@ -19,7 +19,7 @@ from langchain_core.tools import BaseTool, tool
 from knowledge.titles import Title, normalize_title
 from tools.agent_creative import CreativeServices, ads_for_chat, recommend_for_viewer, storyboard_for_chat
 from tools.artifacts import ToolArtifact, ToolInputError, titles_for_model
-from tools.search.constraints import Constraints
+from tools.search.constraints import AWARD_WORDS, Constraints
 from tools.search.engine import CatalogSearch, EmptyQueryError, SearchResult, TitleHit
 
 TOOL_NAMES = ("search_catalog", "recommend_titles", "generate_storyboard", "draft_ads", "get_title_details")
@@ -148,13 +148,14 @@ def run_search(catalog: CatalogLike, session: SessionLike, query: str, k: int = 
     note = "" if previous is not None or not refine_previous else " (there was no earlier search to refine)"
     return search_text(result, note), ToolArtifact(
         data={"query": query, "refined": previous is not None, "understood": describe_constraints(
-            result.constraints), "hits": [h.to_dict() for h in hits]}, hits=hits)
+            result.constraints), "notices": list(result.notices), "hits": [h.to_dict() for h in hits]}, hits=hits)
 
 
 def search_text(result: SearchResult, note: str = "") -> str:
     understood = describe_constraints(result.constraints)
     head = f'Search "{_one_line(result.query, 80)}"{note}'
     head += f" (understood: {understood})" if understood else ""
+    head += "".join(f" {n}" for n in result.notices[:2])
     if not result.hits:
         return head + ": no titles match. Suggest loosening the request."
     return "\n".join([f"{head}: {len(result.hits)} titles. Best matches:", *titles_for_model(result.hits)])
@@ -174,6 +175,9 @@ def describe_constraints(c: Constraints) -> str:
         parts.append(f"{c.runtime_min or 0}-{c.runtime_max or '...'} min")
     if c.min_critic_score:
         parts.append(f"critics >= {c.min_critic_score}%")
+    if c.awards:
+        parts.append(AWARD_WORDS[c.awards])
+    parts += [f"{facet} (tone or theme)" for facet in (*c.tones, *c.themes)]
     if c.kind:
         parts.append(c.kind)
     if c.exclude_ids:

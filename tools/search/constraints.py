@@ -7,9 +7,14 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 
 from knowledge.memory_index import MemoryIndex
-from knowledge.titles import Title
+from knowledge.titles import Title, award_classes
+from tools.search.hypotheses import Hypothesis
 
 ACCLAIMED_SCORE = 80
+AWARD_WORDS = {"oscar_won": "won an Oscar", "oscar_nominated": "Oscar-nominated", "won": "award-winning"}
+
+
+SOFT_FIELDS = ("soft_text", "semantic_text", "notices", "tones", "themes", "boosts", "hypotheses")
 
 
 @dataclass(frozen=True)
@@ -33,10 +38,18 @@ class Constraints:
     min_critic_score: int | None = None
     maturity_ratings: tuple[str, ...] = ()
     kind: str | None = None
+    awards: str | None = None  # one of AWARD_WORDS
     exclude_ids: tuple[str, ...] = ()
     soft_text: str = ""
     #: Words the semantic model should see: the soft text plus the genres asked for.
     semantic_text: str = ""
+    #: Tone and theme facets asked for (they rank, never filter).
+    tones: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    #: Incidental readings ("Rwanda" inside a plot description): they boost matching titles, never filter.
+    boosts: tuple[Hypothesis, ...] = ()
+    #: Every reading of a place, person or genre, explicit or incidental (what the search may relax).
+    hypotheses: tuple[Hypothesis, ...] = field(default=(), compare=False)
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     def with_(self, **changes: object) -> Constraints:
@@ -44,15 +57,33 @@ class Constraints:
 
     @property
     def is_empty(self) -> bool:
-        hard = [f.name for f in fields(self) if f.name not in ("soft_text", "semantic_text", "notices")]
-        return not any(getattr(self, name) for name in hard) and not self.soft_text
+        hard = [f.name for f in fields(self) if f.name not in SOFT_FIELDS]
+        return not any(getattr(self, name) for name in hard) and not self.soft_text and not self.tones \
+            and not self.themes
 
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) not in (None, (), "")}
 
+    def to_json(self) -> dict:
+        """A JSON-friendly view (readings as plain dictionaries)."""
+        out = self.to_dict()
+        for name in ("boosts", "hypotheses"):
+            if name in out:
+                out[name] = [vars(h) for h in out[name]]
+        return out
+
+    def relaxed(self) -> Constraints:
+        """The reading without the filters that no cue word backed: they become boosts."""
+        bare = [h for h in self.hypotheses if h.explicit and not h.cued]
+        changes: dict = {}
+        for h in bare:
+            current = changes.get(h.field, getattr(self, h.field))
+            changes[h.field] = tuple(v for v in current if v != h.value)
+        return self.with_(**changes, boosts=(*self.boosts, *bare))
+
     # -- evaluation -------------------------------------------------------------------------------------
     def to_where(self) -> dict | None:
-        """The hard constraints as a Chroma ``where`` filter (``exclude_ids`` are post-filtered)."""
+        """The hard constraints as a Chroma ``where`` filter (``exclude_ids`` and ``awards`` are post-filtered)."""
         clauses: list[dict] = []
         _range(clauses, "year", self.year_min, self.year_max)
         _range(clauses, "runtime_min", self.runtime_min, self.runtime_max)
@@ -91,7 +122,8 @@ class Constraints:
                 mask &= index.having(name, [value])
         for name, values in (("genres", self.genres_any), ("countries", self.countries),
                              ("languages", self.languages), ("maturity_rating", self.maturity_ratings),
-                             ("kind", (self.kind,) if self.kind else ())):
+                             ("kind", (self.kind,) if self.kind else ()),
+                             ("awards", (self.awards,) if self.awards else ())):
             if values:
                 mask &= index.having(name, values)
         for name, values in (("genres", self.genres_none), ("directors", self.people_none),
@@ -164,6 +196,10 @@ class Constraints:
             return False
         if self.maturity_ratings and t.maturity_rating not in self.maturity_ratings:
             return False
+        if self.awards:
+            if self.awards not in award_classes(t.awards):
+                return False
+            why.append(t.awards.rstrip("."))
         if self.min_critic_score is not None:
             if t.critic_score is None or t.critic_score < self.min_critic_score:
                 return False

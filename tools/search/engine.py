@@ -6,12 +6,13 @@ they match. Follow-ups ("something older", "shorter", "not that one") refine the
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from statistics import median
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.memory_index import MemoryIndex
@@ -19,13 +20,18 @@ from knowledge.store import CatalogStore, Match, metadata_to_title
 from knowledge.titles import Title, normalize_title
 from tools.search.constraints import Constraints
 from tools.search.parsing import MAX_QUERY_CHARS, STOPWORDS, QueryParser, tokenize
+from tools.search.ranking import POOL, WEIGHTS, Signals, acclaim_prior, fused_scores, top_rows
+from tools.search.snapshot import Snapshot
 from tools.search.vocabulary import Vocabulary
 
+__all__ = ["CatalogSearch", "SearchResult", "TitleHit", "EmptyQueryError", "acclaim_prior", "MAX_K"]
+
 MAX_K = 100
-# Candidates fetched from the store per wanted hit; reranking needs a pool, latency wants it small.
+# Chroma backend: candidates fetched per wanted hit; reranking needs a pool, latency wants it small.
 POOL_FACTOR = 6
 MIN_POOL = 40
-WEIGHTS = {"semantic": 1.0, "keyword": 0.25, "title": 0.5, "acclaim": 0.15}
+# The strict reading is kept when it returns at least this many titles; fewer, and a bare filter is relaxed.
+ENOUGH_HITS = 3
 
 
 class EmptyQueryError(ValueError):
@@ -76,25 +82,45 @@ class CatalogSearch:
     too big for memory, or to check one path against the other). Both post-check every hit exactly.
     """
 
-    def __init__(self, store: CatalogStore, backend: str = "memory"):
+    def __init__(self, store: CatalogStore, backend: str = "memory", snapshot_dir: Path | None = None):
         if backend not in ("memory", "chroma"):
             raise ValueError(f"backend must be 'memory' or 'chroma', got {backend!r}")
         self.store, self.backend = store, backend
+        self.snapshot_dir = snapshot_dir
+        self._snapshot: Snapshot | None = None
         self._index: MemoryIndex | None = None
         self._vocab: Vocabulary | None = None
         self._parser: QueryParser | None = None
+        self._priors: np.ndarray | None = None
+        self._plot_rows: np.ndarray | None = None
         self._lock = threading.Lock()
 
     def _load(self) -> None:
         with self._lock:
             if self._vocab is not None:
                 return
-            if self.backend == "memory":
-                self._index = MemoryIndex.from_store(self.store)
-                titles = self._index.titles
-            else:
-                titles = self.store.all_titles()
-            self._vocab = Vocabulary.from_titles(titles)
+            snap = self._load_snapshot()
+            self._snapshot, self._index, self._vocab = snap, snap.index, snap.vocabulary
+            self._priors = np.array([acclaim_prior(t) for t in snap.index.titles], dtype=np.float32)
+            self._plot_rows = np.array([t.source.endswith("wikipedia") or not t.description.startswith(t.title)
+                                        for t in snap.index.titles], dtype=bool)
+
+    def _load_snapshot(self) -> Snapshot:
+        col = self.store.collection()
+        wanted = ((col.metadata or {}).get("catalog_hash") if col is not None else None) or "unrecorded"
+        if self.snapshot_dir is not None:
+            snap = Snapshot.load(self.snapshot_dir, wanted)
+            if snap is not None:
+                return snap
+        snap = Snapshot.build(self.store, wanted)
+        if self.snapshot_dir is not None and wanted != "unrecorded":
+            snap.save(self.snapshot_dir)
+        return snap
+
+    @property
+    def snapshot(self) -> Snapshot:
+        self._load()
+        return self._snapshot
 
     @property
     def index(self) -> MemoryIndex:
@@ -113,7 +139,7 @@ class CatalogSearch:
     def reload(self) -> None:
         """Forget the cached catalog (after an ingest)."""
         with self._lock:
-            self._index, self._vocab, self._parser = None, None, None
+            self._index, self._vocab, self._parser, self._snapshot = None, None, None, None
 
     @property
     def parser(self) -> QueryParser:
@@ -132,7 +158,16 @@ class CatalogSearch:
         """Titles matching ``query`` (or explicit ``constraints``); ``previous`` makes it a refinement."""
         k = max(1, min(int(k), MAX_K))
         c = constraints if constraints is not None else self.parse(query, previous)
-        hits = self._rank(c, self._candidates(c, k, query), k)
+        hits = self._hits(c, k, query)
+        # Only text can outweigh a filter: with no free text, a short list is simply the honest answer.
+        if c.soft_text and len(hits) < min(k, ENOUGH_HITS) and any(h.explicit and not h.cued for h in c.hypotheses):
+            relaxed = c.relaxed()
+            wider = self._hits(relaxed, k, query)
+            if len(wider) > len(hits):
+                dropped = ", ".join(f"'{h.phrase}'" for h in relaxed.boosts if h not in c.boosts)
+                c = relaxed.with_(notices=(*c.notices, f"Few titles match {dropped} as a filter, so I read it as "
+                                                       "a wish, not a requirement."))
+                hits = wider
         if not hits:
             c = c.with_(notices=(*c.notices, "No titles match all of those constraints; try dropping one."))
         return SearchResult(query=query, constraints=c, hits=hits)
@@ -162,12 +197,59 @@ class CatalogSearch:
         found.sort(key=lambda t: (keys.index(normalize_title(t.title)), -(t.critic_review_count or 0)))
         return found[:limit]
 
-    def _candidates(self, c: Constraints, k: int, query: str) -> list[Match]:
+    def _hits(self, c: Constraints, k: int, query: str) -> list[TitleHit]:
+        if self.backend == "memory":
+            return self._memory_hits(c, k)
+        return self._rank(c, self._chroma_candidates(c, k, query), k)
+
+    def _memory_hits(self, c: Constraints, k: int) -> list[TitleHit]:
+        """Hybrid retrieval in memory: filter rows, score them by dense + BM25 + prior + facets, explain."""
+        index, snap = self.index, self.snapshot
+        rows = np.flatnonzero(c.to_mask(index))
+        if c.exclude_ids:
+            rows = np.array([r for r in rows if index.titles[r].id not in c.exclude_ids], dtype=int)
+        if rows.size == 0:
+            return []
+        signals = Signals(rows)
+        text = c.semantic_text[:MAX_QUERY_CHARS].strip()
+        if text:
+            keyword = snap.keywords.scores(text)[rows]
+            signals.keyword = keyword if keyword.any() else None
+            vector = self.store.embedder.embed_query(text)
+            signals.dense = index.embeddings[rows] @ vector
+        scores = fused_scores(c, signals, index, self._priors, snap.facets, self._plot_rows)
+        scores = scores + WEIGHTS["title"] * self._title_matches(c, rows)
+        best = top_rows(scores, rows, min(POOL, rows.size))
+        by_row = dict(zip(rows.tolist(), scores.tolist(), strict=True))
+        dense = dict(zip(rows.tolist(), signals.dense.tolist(), strict=True)) if signals.dense is not None else {}
+        words = _content_words(c.soft_text)
+        hits = []
+        for r in best:
+            t = index.titles[int(r)]
+            reasons = c.reasons(t)
+            if reasons is None:
+                continue
+            why = _explain(reasons, _matched_words(words, t), dense.get(int(r), 0.0))
+            why = self._facet_reasons(c, int(r)) + why if c.tones or c.themes else why
+            hits.append(TitleHit(t, by_row[int(r)], tuple(why)))
+            if len(hits) == k:
+                break
+        return hits
+
+    def _title_matches(self, c: Constraints, rows: np.ndarray) -> np.ndarray:
+        if not c.soft_text:
+            return np.zeros(rows.size)
+        ids = set(self.vocabulary.titles.get(normalize_title(c.soft_text), []))
+        return np.array([self.index.titles[r].id in ids for r in rows], dtype=float)
+
+    def _facet_reasons(self, c: Constraints, row: int) -> list[str]:
+        has = set(self.snapshot.facets.has[row]) if self.snapshot.facets.has else set()
+        return [f"{name} (estimated)" for name in (*c.tones, *c.themes) if name in has]
+
+    def _chroma_candidates(self, c: Constraints, k: int, query: str) -> list[Match]:
         semantic = c.semantic_text or _strip_stopwords(query) or query
         vector = self.store.embedder.embed_query(semantic[:MAX_QUERY_CHARS])
         pool = max(MIN_POOL, k * POOL_FACTOR) + len(c.exclude_ids)
-        if self.backend == "memory":
-            return self.index.top(vector, pool, c.to_mask(self.index))
         return self.store.query(vector, n=pool, where=c.to_where())
 
     def _rank(self, c: Constraints, matches: list[Match], k: int) -> list[TitleHit]:
@@ -179,27 +261,11 @@ class CatalogSearch:
                 continue
             matched = _matched_words(words, m.title)
             title_bonus = 1.0 if c.soft_text and normalize_title(c.soft_text) == normalize_title(m.title.title) else 0
-            score = (WEIGHTS["semantic"] * m.similarity
-                     + WEIGHTS["keyword"] * (len(matched) / len(words) if words else 0)
-                     + WEIGHTS["title"] * title_bonus
-                     + _acclaim_weight(c) * acclaim_prior(m.title))
+            score = (m.similarity + 0.25 * (len(matched) / len(words) if words else 0) + WEIGHTS["title"] * title_bonus
+                     + 0.15 * (2 if not c.soft_text else 1) * acclaim_prior(m.title))
             scored.append(TitleHit(m.title, score, tuple(_explain(reasons, matched, m.similarity))))
         scored.sort(key=lambda h: -h.score)
         return scored[:k]
-
-
-def acclaim_prior(t: Title) -> float:
-    """0..1: share of positive reviews, trusted more the more reviews there are."""
-    if t.critic_score is None:
-        return 0.0
-    confidence = math.log1p(t.critic_review_count or 0) / math.log1p(300)
-    return (t.critic_score / 100) * min(1.0, confidence)
-
-
-def _acclaim_weight(c: Constraints) -> float:
-    # With no free-text intent, similarity says little; let acclaim order the titles instead.
-    base = WEIGHTS["acclaim"] * (3 if c.min_critic_score else 1)
-    return base * (2 if not c.soft_text else 1)
 
 
 def _check_query(query: str) -> str:

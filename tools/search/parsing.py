@@ -12,7 +12,19 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from tools.search.constraints import ACCLAIMED_SCORE, Constraints
-from tools.search.vocabulary import COUNTRY_ALIASES, DEMONYMS, GENRE_SYNONYMS, LANGUAGE_ALIASES, Vocabulary
+from tools.search.facets import THEME_WORDS, TONE_WORDS
+from tools.search.hypotheses import FILM_NOUNS, Hypothesis, followed_by_film_noun, is_description
+from tools.search.phrases import AWARD_PHRASES, WARTIME_MADE, WARTIME_YEARS, duration_at, runtime_after_cue
+from tools.search.vocabulary import (
+    COUNTRY_ALIASES,
+    DEMONYMS,
+    GENRE_SYNONYMS,
+    LANGUAGE_ALIASES,
+    SUBGENRE_ANY,
+    SUBGENRE_COUNTRIES,
+    SUBGENRE_WORDS,
+    Vocabulary,
+)
 
 MAX_QUERY_CHARS = 2000
 NEGATIONS = {"not", "no", "without", "except", "non", "nothing", "avoid", "excluding", "minus", "isnt", "dont",
@@ -34,13 +46,13 @@ STOPWORDS = {
     "where", "when", "how", "so", "but", "not", "no", "too", "more", "less", "than", "there", "their", "them",
     "they", "he", "she",
 }
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "an": 1, "a": 1, "half": 0.5}
 DECADE_WORDS = {"twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950, "sixties": 1960,
                 "seventies": 1970, "eighties": 1980, "nineties": 1990, "noughties": 2000, "aughts": 2000}
 ACCLAIM = {"acclaimed", "best", "masterpiece", "masterpieces", "greatest", "beloved", "praised", "classic",
            "classics"}
-ACCLAIM_PHRASES = ("critically acclaimed", "top rated", "highly rated", "well reviewed", "award winning",
-                   "oscar winning", "must see", "critics loved", "good reviews", "great reviews", "top notch")
+ACCLAIM_PHRASES = ("critically acclaimed", "top rated", "highly rated", "well reviewed", "must see", "critics loved",
+                   "good reviews", "great reviews", "top notch")
+SETTING_CUES = ("set in", "takes place in", "located in", "happens in")
 
 
 @dataclass
@@ -87,7 +99,8 @@ def tokenize(text: str) -> tuple[list[str], list[str]]:
     text = text.replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"(\d+)'s\b", r"\1s", text)  # 80's -> 80s
     text = re.sub(r"'(\d\d)s?\b", r"\1s", text)  # '80s -> 80s
-    raw = re.findall(r"[^\W_]+(?:'[^\W_]+)?|[,.;!?]", text)
+    text = re.sub(r"\b([A-Za-z])\.(?=\s+[A-Z])", r"\1", text)  # "Samuel L. Jackson": an initial, not a stop
+    raw = re.findall(r"\d+\.\d+|[^\W_]+(?:'[^\W_]+)?|[,.;!?]", text)  # "2.5 hours" stays one number
     original = [re.sub(r"'s$", "", tok) for tok in raw]
     words = [
         unicodedata.normalize("NFKD", tok).encode("ascii", "ignore").decode().lower().replace("'", "")
@@ -113,15 +126,19 @@ class QueryParser:
             notices.append(f"Your query was {len(text):,} characters; only the first {MAX_QUERY_CHARS:,} were used.")
             text = text[:MAX_QUERY_CHARS]
         q = _Query(*tokenize(text))
-        out: dict = {"notices": notices}
-        for step in (self._years, self._runtime, self._people, self._languages_, self._places, self._genres,
-                     self._acclaim, self._kind):
+        out: dict = {"notices": notices, "hypotheses": []}
+        self._years(q, out)
+        self._runtime(q, out)
+        self._story = is_description(q.words, self._story_words(q))
+        for step in (self._people, self._languages_, self._places, self._genres, self._acclaim, self._kind,
+                     self._facets):
             step(q, out)
         self._unknown_names(q, out)
         return self._finish(q, out)
 
     # -- matchers --------------------------------------------------------------------------------------
     def _years(self, q: _Query, out: dict) -> None:
+        self._wartime(q, out)
         for i, w in enumerate(q.words):
             if q.used[i]:
                 continue
@@ -136,6 +153,47 @@ class QueryParser:
             elif w in ("old", "vintage", "oldies") or q.phrase_at(i, 2) in ("golden age", "black white"):
                 q.consume(i, 1 if w in ("old", "vintage", "oldies") else 2)
                 out["year_max"] = 1969
+
+    def _wartime(self, q: _Query, out: dict) -> None:
+        """"made during WWII" / "made while the war was still on": the years the film was made."""
+        text = " ".join(q.words)
+        match = WARTIME_MADE.search(text)
+        if not match:
+            return
+        start = len(text[: match.start()].split())
+        q.consume(start, len(match.group(0).split()))
+        out["year_min"], out["year_max"] = WARTIME_YEARS
+        if "the war" in match.group(0):
+            out["notices"].append("I read 'the war' as the Second World War: films made 1939-1945.")
+
+    def _story_words(self, q: _Query) -> int:
+        """Words that tell a story: not filler, not a genre, place, language, tone or a catalog name."""
+        known = GENRE_SYNONYMS.keys() | DEMONYMS.keys() | self._countries.keys() | self._languages.keys()
+        known |= TONE_WORDS.keys() | THEME_WORDS.keys() | FILM_NOUNS | SUBGENRE_WORDS
+        names = self._name_rows(q) | _phrase_rows(q.words, known)
+        return sum(1 for i, w in enumerate(q.words) if not q.used[i] and i not in names and w not in STOPWORDS
+                   and w not in NEGATIONS and w not in known and w.isalpha() and len(w) > 1)
+
+    def _name_rows(self, q: _Query) -> set[int]:
+        rows: set[int] = set()
+        for n in (4, 3, 2):
+            for i in range(len(q.words) - n + 1):
+                if " ".join(q.words[i : i + n]) in self.vocab.people.names:
+                    rows.update(range(i, i + n))
+        return rows
+
+    def _propose(self, out: dict, field_: str, values: list[str], phrase: str, cued: bool) -> None:
+        """Record a reading; explicit ones filter, incidental ones (inside a story) only boost."""
+        explicit = cued or not self._story
+        for value in values:
+            hypothesis = Hypothesis(field_, value, phrase, explicit, cued)
+            out["hypotheses"].append(hypothesis)
+            if explicit:
+                out.setdefault(field_, []).append(value)
+            else:
+                out.setdefault("boosts", []).append(hypothesis)
+        if not explicit and values:
+            out["notices"].append(Hypothesis(field_, values[0], phrase, False, False).reading())
 
     def _apply_decade(self, q: _Query, i: int, span: tuple[int, int], out: dict) -> None:
         start, end = span
@@ -180,10 +238,17 @@ class QueryParser:
         for i, w in enumerate(q.words):
             if q.used[i]:
                 continue
-            minutes = _duration_at(q.words, i)
+            minutes = duration_at(q.words, i)
             if minutes:
                 value, length = minutes
-                self._apply_runtime(q, i, value, length, out)
+                after = runtime_after_cue(q.words, i + length)
+                if after:
+                    key, extra = after
+                    q.consume(i, length + extra)
+                    out[key] = value
+                    out.pop("runtime_max" if key == "runtime_min" else "runtime_min", None)
+                else:
+                    self._apply_runtime(q, i, value, length, out)
             elif w in ("short", "shorter", "quick", "brief"):
                 q.consume(i)
                 out["runtime_max"] = 90
@@ -202,6 +267,7 @@ class QueryParser:
             out["runtime_max"] = value - (1 if cue in ("under", "below") or "than" in cue2 else 0)
         elif cue in ("over", "above") or cue2 in ("more than", "longer than", "at least"):
             out["runtime_min"] = value + (1 if cue in ("over", "above") or "than" in cue2 else 0)
+            out.pop("runtime_max", None)
         elif cue in ("around", "about", "roughly", "approximately"):
             out["runtime_min"], out["runtime_max"] = value - 15, value + 15
         else:
@@ -222,13 +288,16 @@ class QueryParser:
             # A capitalised neighbour means a longer name ("Christopher Nolen"), not this surname alone.
             part_of_name = any(0 <= j < len(q.words) and not q.used[j] and q.original[j][:1].isupper()
                                for j in (i - 1, i + 1))
-            if name and not q.used[i] and not part_of_name and (
-                    q.original[i][:1].isupper() or q.before(i) in DIRECTOR_CUES):
+            # A surname alone is a person only with a cue ("by Kubrick"): "German" is also Aleksei German.
+            if name and not q.used[i] and not part_of_name and q.before(i) in DIRECTOR_CUES | {"starring"}:
                 self._apply_person(q, i, 1, name, out, role="director")
 
     def _apply_person(self, q: _Query, i: int, n: int, name: str, out: dict, role: str | None = None) -> None:
         q.consume(i, n)
         cue = q.before(i)
+        # "films Samuel L. Jackson is in", "Tom Hanks comedies": the sentence is about the person's films.
+        cued = cue in DIRECTOR_CUES | CAST_CUES or cue in FILM_NOUNS or followed_by_film_noun(
+            q.words, i + n, set(GENRE_SYNONYMS))
         if cue in DIRECTOR_CUES | CAST_CUES:
             q.consume(i - 1)
             role = "director" if cue in DIRECTOR_CUES else "cast"
@@ -238,7 +307,8 @@ class QueryParser:
             out.setdefault("people_none", []).append(name)
             return
         role = role or self.vocab.people.role(name)
-        out.setdefault("directors" if role == "director" else "cast", []).append(name)
+        self._propose(out, "directors" if role == "director" else "cast", [name], " ".join(q.original[i:i + n]),
+                      cued)
 
     def _languages_(self, q: _Query, out: dict) -> None:
         for n in (2, 1):
@@ -272,10 +342,21 @@ class QueryParser:
                 if not countries:
                     continue
                 q.consume(i, n)
-                if q.before(i) in ("from", "in", "made"):
+                cue = q.before(i)
+                setting = " ".join((q.before(i, 2), cue)) in SETTING_CUES
+                cued = not setting and (cue in ("from", "made") or q.before(i, 2) in ("made", "filmed", "shot")
+                                        or followed_by_film_noun(q.words, i + n, set(GENRE_SYNONYMS)))
+                if cue in ("from", "in", "made"):
                     q.consume(i - 1)
-                key = "countries_none" if q.negated(i) else "countries"
-                out.setdefault(key, []).extend(c for c in countries if c in self.vocab.countries)
+                known = [c for c in countries if c in self.vocab.countries]
+                if q.negated(i):
+                    out.setdefault("countries_none", []).extend(known)
+                elif setting:  # "set in Rwanda": where the story happens, not where the film was made
+                    self._story, was = True, self._story
+                    self._propose(out, "countries", known, " ".join(q.original[i:i + n]), False)
+                    self._story = was
+                else:
+                    self._propose(out, "countries", known, " ".join(q.original[i:i + n]), cued)
 
     def _genres(self, q: _Query, out: dict) -> None:
         for n in (3, 2, 1):
@@ -284,18 +365,35 @@ class QueryParser:
                 if not genres:
                     continue
                 q.consume(i, n)
-                known = [g for g in genres if g in self.vocab.genres]
                 words = " ".join(q.words[i : i + n])
+                known = [g for g in genres if g in self.vocab.genres]
                 if q.negated(i):
                     out.setdefault("genres_none", []).extend(known)
                     continue
+                self._subgenre(out, words)
+                cued = i <= 1 or q.words[i + n - 1] in FILM_NOUNS or followed_by_film_noun(
+                    q.words, i + n, set(GENRE_SYNONYMS))
+                if words in SUBGENRE_ANY:
+                    out.setdefault("genres_any", []).extend(g for g in SUBGENRE_ANY[words] if g in self.vocab.genres)
                 elif q.before(i) == "or" and out.get("genres_all"):
                     out.setdefault("genres_any", []).extend([out["genres_all"].pop(), *known])
                 else:
-                    out.setdefault("genres_all", []).extend(known)
+                    self._propose(out, "genres_all", known, " ".join(q.original[i:i + n]), cued)
                 out.setdefault("genre_words", []).append(words)
 
+    def _subgenre(self, out: dict, words: str) -> None:
+        countries = [c for c in SUBGENRE_COUNTRIES.get(words, ()) if c in self.vocab.countries]
+        if countries:
+            out.setdefault("countries", []).extend(countries)
+            out["hypotheses"].append(Hypothesis("countries", countries[0], words, True, True))
+
     def _acclaim(self, q: _Query, out: dict) -> None:
+        for n in (4, 3, 2):
+            for i in range(len(q.words) - n + 1):
+                award = AWARD_PHRASES.get(q.phrase_at(i, n) or "")
+                if award:
+                    q.consume(i, n)
+                    out["awards"] = award
         for i in range(len(q.words)):
             if q.phrase_at(i, 2) in ACCLAIM_PHRASES:
                 q.consume(i, 2)
@@ -315,6 +413,17 @@ class QueryParser:
                 out["kind"] = "series"
                 if not self.vocab.has_series:
                     out["notices"].append("This catalog has films only; no series match.")
+
+    def _facets(self, q: _Query, out: dict) -> None:
+        """Tone words ("dark", "feel-good") and themes ("time travel"); a story's "dark mansion" stays a word."""
+        for n in (4, 3, 2, 1):
+            for i in range(len(q.words) - n + 1):
+                phrase = q.phrase_at(i, n) or ""
+                if phrase in TONE_WORDS and not self._story and not q.negated(i):
+                    q.consume(i, n)
+                    out.setdefault("tones", []).append(TONE_WORDS[phrase])
+                elif phrase in THEME_WORDS and not q.negated(i):
+                    out.setdefault("themes", []).append(THEME_WORDS[phrase])  # kept as words too: plots say them
 
     def _unknown_names(self, q: _Query, out: dict) -> None:
         """Capitalised words we could not place: fuzzy-match them to people, or say we could not."""
@@ -337,10 +446,25 @@ class QueryParser:
         soft = [w for i, w in enumerate(q.words) if not q.used[i] and w not in STOPWORDS and w not in NEGATIONS]
         genre_words = out.pop("genre_words", [])
         lists = {k: tuple(dict.fromkeys(v)) for k, v in out.items() if isinstance(v, list) and k != "notices"}
+        lists["hypotheses"] = tuple(out["hypotheses"])
         scalars = {k: v for k, v in out.items() if not isinstance(v, list)}
         soft_text = " ".join(soft)
+        # A genre already filtered adds nothing as text ("thriller" would only match the word); a sub-genre
+        # word ("slasher", "heist") or a genre read as part of a story does.
+        incidental = {h.phrase.lower() for h in out.get("boosts", [])}
+        kept = [w for w in genre_words if set(w.split()) & SUBGENRE_WORDS or w in incidental or soft]
         return Constraints(**lists, **scalars, soft_text=soft_text,
-                           semantic_text=" ".join([*soft, *genre_words]).strip(), notices=tuple(out["notices"]))
+                           semantic_text=" ".join([*soft, *kept]).strip(), notices=tuple(out["notices"]))
+
+
+def _phrase_rows(words: list[str], known: set[str]) -> set[int]:
+    """Token positions inside a known multi-word phrase ("mind bending", "sci fi"): not story words."""
+    rows: set[int] = set()
+    for n in (2, 3, 4):
+        for i in range(len(words) - n + 1):
+            if " ".join(words[i : i + n]) in known:
+                rows.update(range(i, i + n))
+    return rows
 
 
 _RANGES = (("year_min", "year_max", "years"), ("runtime_min", "runtime_max", "running times"))
@@ -366,17 +490,3 @@ def _decade(word: str) -> tuple[int, int] | None:
     century, digit = match.group(1), int(match.group(2))
     start = int(century) * 100 + digit * 10 if century else (1900 + digit * 10 if digit >= 2 else 2000 + digit * 10)
     return start, start + 9
-
-
-def _duration_at(words: list[str], i: int) -> tuple[int, int] | None:
-    """Minutes named at ``words[i]`` ("90 minutes", "2 hours", "two hours", "90 min") and tokens used."""
-    number = words[i]
-    value = float(number) if number.replace(".", "", 1).isdigit() else NUMBER_WORDS.get(number)
-    unit = words[i + 1] if i + 1 < len(words) else ""
-    if value is None or not value:
-        return None
-    if unit in ("minutes", "minute", "mins", "min", "m"):
-        return int(value), 2
-    if unit in ("hours", "hour", "hrs", "hr", "h"):
-        return int(value * 60), 2
-    return None

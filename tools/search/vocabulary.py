@@ -40,7 +40,20 @@ GENRE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "sport": ("Sport",), "sports": ("Sport",), "boxing": ("Sport",),
     "history": ("History",), "historical": ("History",), "period piece": ("History",),
     "music": ("Music",), "concert": ("Music",),
+    "spaghetti western": ("Western",), "spaghetti westerns": ("Western",), "slashers": ("Horror",),
+    "giallo": ("Horror",), "gialli": ("Horror",),
+    "heists": ("Crime",), "whodunits": ("Mystery",), "whodunnit": ("Mystery",), "caper": ("Crime",),
 }
+
+# Sub-genres that also name where they come from, or that span several catalog genres (any of them).
+SUBGENRE_COUNTRIES: dict[str, tuple[str, ...]] = {"spaghetti western": ("Italy",), "spaghetti westerns": ("Italy",),
+                                                  "giallo": ("Italy",), "gialli": ("Italy",)}
+SUBGENRE_ANY: dict[str, tuple[str, ...]] = {"giallo": ("Horror", "Thriller", "Mystery"),
+                                            "gialli": ("Horror", "Thriller", "Mystery")}
+# Sub-genre words worth keeping for the keyword index: plots say "heist" and "slasher" too.
+SUBGENRE_WORDS = {"slasher", "slashers", "heist", "heists", "whodunit", "whodunits", "whodunnit", "caper",
+                  "giallo", "gialli", "zombie", "mafia", "gangster", "mob", "boxing", "martial", "cyberpunk",
+                  "spaghetti", "biopics", "biopic", "noir", "space", "detective", "cowboy", "cowboys"}
 
 # Words that name a people/nation: "French films" means films from France.
 DEMONYMS: dict[str, tuple[str, ...]] = {

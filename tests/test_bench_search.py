@@ -1,0 +1,33 @@
+"""The search benchmark's runner measures all three systems on every set and reports the keys it promises.
+
+Runs on the 32-title hand-written catalog (a real Chroma index and the shipped MiniLM): the labelled films are
+mostly not in it, so this checks the wiring and the report, not the scores.
+"""
+
+import json
+
+from assistant.bench.search import SYSTEMS, SearchBenchResult, _measure
+from assistant.bench.search_metrics import load_constraints, load_known_items, load_moods, load_queries
+
+
+def test_runner_measures_every_set_for_every_system(small_catalog):
+    result = SearchBenchResult()
+    _measure(result, small_catalog.store, repeats=1)
+    summary = json.loads(json.dumps(result.summary()))  # --json must be able to print it
+
+    assert len(result.rows) == len(load_queries())
+    assert len(result.constraint_rows) == len(load_constraints())
+    assert len(result.known_rows) == len(load_known_items())
+    assert len(result.mood_rows) == len(load_moods())
+    assert summary["catalog_size"] == small_catalog.store.count()
+    for key in ("precision@10", "baseline_precision@10", "latency_ms", "ingest_s", "reingest_s", "queries",
+                "known_item", "mood", "cold_cli_s", "constraints", "targets"):
+        assert key in summary, key
+    for table in (summary["constraints"], summary["known_item"]["hit@10"], summary["mood"]):
+        assert set(table) >= {"tune", "heldout", "all"}
+        assert all(table["heldout"][s] is not None for s in SYSTEMS)
+    kinds = summary["latency_by_kind_ms"]
+    assert set(kinds) == set(SYSTEMS)
+    assert all(kinds[s][k]["n"] > 0 for s in SYSTEMS for k in ("constraint", "known_item", "mood"))
+    assert summary["cold_cli_s"] is None  # not measured here: _measure does not start a CLI
+    assert "targets (held-out split):" in result.report()

@@ -1,0 +1,56 @@
+"""A query as hypotheses, on the default catalog's vocabulary: explicit phrasings filter, story words boost."""
+
+import pytest
+
+from knowledge.default_catalog import load_default_catalog
+from tools.search.parsing import QueryParser
+from tools.search.vocabulary import Vocabulary
+
+
+@pytest.fixture(scope="module")
+def parse():
+    return QueryParser(Vocabulary.from_titles(load_default_catalog())).parse
+
+
+def test_places_people_and_genres_inside_a_story_only_boost(parse):
+    c = parse("a hotel manager shelters refugees during the genocide in Rwanda")
+    assert not c.countries and [(h.field, h.value) for h in c.boosts] == [("countries", "Rwanda")]
+    assert "I read 'Rwanda' as part of the story, not a country filter." in c.notices
+    c = parse("young Che Guevara rides across South America on a motorcycle")
+    assert not c.cast and not c.countries and "motorcycle" in c.soft_text
+    c = parse("a mother and her two light-sensitive children in a dark mansion after the war")
+    assert not c.genres_all and not c.tones and "dark" in c.soft_text  # a dark mansion, not a dark film
+
+
+def test_explicit_phrasings_filter_whatever_the_case(parse):
+    for query in ("German war movies", "german war movies", "GERMAN WAR MOVIES"):
+        c = parse(query)
+        assert c.countries == ("Germany",) and c.genres_all == ("War",) and not c.directors, query
+    assert parse("films Samuel L. Jackson is in").cast == ("Samuel L. Jackson",)
+    assert parse("a movie by Spielberg").directors == ("Steven Spielberg",)
+    assert not parse("Spielberg").directors  # a surname alone is not enough evidence
+
+
+@pytest.mark.parametrize(("query", "low", "high"), [
+    ("long dramas, at least two and a half hours", 150, None),
+    ("three hours or longer", 180, None),
+    ("85 minutes tops", None, 85),
+    ("a film of 2.5 hours or more", 150, None),
+])
+def test_runtime_phrases(parse, query, low, high):
+    c = parse(query)
+    assert (c.runtime_min, c.runtime_max) == (low, high)
+
+
+def test_awards_subgenres_wartime_language_and_tone(parse):
+    assert parse("Oscar-winning dramas").awards == "oscar_won"
+    assert parse("award winning documentaries").awards == "won"
+    c = parse("spaghetti westerns")
+    assert c.genres_all == ("Western",) and c.countries == ("Italy",)
+    assert set(parse("giallo").genres_any) == {"Horror", "Thriller", "Mystery"}
+    assert "slasher" in parse("slasher films from the 80s").semantic_text
+    assert (parse("movies made while the war was still on").year_min, parse("films made during WWII").year_max) \
+        == (1939, 1945)
+    assert parse("not in English").languages_none == ("English",)
+    c = parse("a dark psychological thriller from the 80s")
+    assert c.tones == ("dark", "psychological") and c.genres_all == ("Thriller",) and "dark" not in c.semantic_text

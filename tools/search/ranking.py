@@ -1,0 +1,79 @@
+"""Fusion: dense similarity, BM25, critic prior, tone/theme facets and incidental boosts -> one ranking.
+
+Reciprocal rank fusion for the two text signals (their raw scales do not compare; their ranks do), plus small
+additive terms in the same units for what is not a ranking of the query text: the critic prior (an acclaimed
+film is the safer guess), the facets asked for, and readings taken as part of the story ("Rwanda").
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from knowledge.memory_index import MemoryIndex
+from knowledge.titles import Title
+from tools.search.constraints import Constraints
+from tools.search.facets import FacetScores
+
+RRF_K = 10
+# In RRF units (rank 1 is worth 1/11 = 0.09): a title-exact match beats everything, boosts nudge.
+WEIGHTS = {"dense": 1.0, "keyword": 1.0, "prior": 0.05, "facet": 0.03, "boost": 0.03, "title": 0.3}
+# Without any free text the prior and the facets are the ranking.
+NO_TEXT_PRIOR = 1.0
+POOL = 200
+# A metadata-only record's vector mostly encodes its title words: its similarity counts for less.
+METADATA_ONLY_PENALTY = 0.15
+
+
+def acclaim_prior(t: Title) -> float:
+    """0..1: share of positive reviews, trusted more the more reviews there are."""
+    if t.critic_score is None:
+        return 0.0
+    confidence = math.log1p(t.critic_review_count or 0) / math.log1p(300)
+    return (t.critic_score / 100) * min(1.0, confidence)
+
+
+@dataclass
+class Signals:
+    """Per-row evidence for the rows a query may return."""
+
+    rows: np.ndarray
+    dense: np.ndarray | None = None  # cosine similarity
+    keyword: np.ndarray | None = None  # BM25 score
+
+
+def _rrf(values: np.ndarray | None) -> np.ndarray:
+    if values is None:
+        return 0.0
+    order = np.argsort(-values, kind="stable")
+    ranks = np.empty(len(values), dtype=np.float32)
+    ranks[order] = np.arange(1, len(values) + 1)
+    out = 1.0 / (RRF_K + ranks)
+    return np.where(values > 0, out, 0.0) if values.dtype != np.bool_ else out
+
+
+def fused_scores(c: Constraints, s: Signals, index: MemoryIndex, priors: np.ndarray,
+                 facets: FacetScores | None, plot_rows: np.ndarray) -> np.ndarray:
+    has_text = s.dense is not None or s.keyword is not None
+    dense = None if s.dense is None else s.dense - METADATA_ONLY_PENALTY * ~plot_rows[s.rows]
+    score = WEIGHTS["dense"] * _rrf(dense) + WEIGHTS["keyword"] * _rrf(s.keyword)
+    prior_weight = WEIGHTS["prior"] * (3 if c.min_critic_score else 1) * (1 if has_text else NO_TEXT_PRIOR / 0.05)
+    score = score + prior_weight * priors[s.rows]
+    wanted = [*c.tones, *c.themes]
+    if facets is not None and wanted:
+        facet = np.mean([np.clip(facets.column(f)[s.rows], -3, 3) for f in wanted if f in facets.names], axis=0)
+        score = score + WEIGHTS["facet"] * (1 if has_text else 10) * facet
+    for hypothesis in c.boosts:
+        name = "genres" if hypothesis.field.startswith("genres") else hypothesis.field
+        if name in index.postings:
+            score = score + WEIGHTS["boost"] * index.having(name, [hypothesis.value])[s.rows]
+    return score
+
+
+def top_rows(scores: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    if rows.size > n:
+        best = np.argpartition(-scores, n - 1)[:n]
+        rows, scores = rows[best], scores[best]
+    return rows[np.argsort(-scores, kind="stable")]
