@@ -52,11 +52,13 @@ class Plan:
         return self.fallback_shots > 0
 
 
-def plan_shots(llm: BaseChatModel | None, scene: str, count: int, style: str | None = None) -> Plan:
-    """Ask ``llm`` for ``count`` shots of ``scene``; without a model (or when it fails) use the fallback."""
+def plan_shots(llm: BaseChatModel | None, scene: str, count: int, style: str | None = None,
+               cues: tuple[str, ...] = ()) -> Plan:
+    """Ask ``llm`` for ``count`` shots of ``scene``; without a model (or when it fails) use the text's plan.
+    ``cues``: a screenplay's speaking characters."""
     started = time.perf_counter()
     raw, tokens = _ask(llm, scene, count, style) if llm is not None else (None, 0)
-    result = repair_shot_list(raw, scene, count, style or DEFAULT_STYLE)
+    result = repair_shot_list(raw, scene, count, style or DEFAULT_STYLE, cues=cues)
     source = _source(result, asked=llm is not None)
     if result.repairs:
         logger.info("Shot list repaired (%s): %s", source, "; ".join(result.repairs[:8]))

@@ -70,6 +70,10 @@ class Shot(BaseModel):
     #: Set by a revision: the frame's own seed and image prompt instead of the scene's.
     seed: int | None = None
     prompt: str | None = None
+    #: Which side of the action line (the 180° line) the camera stands: "A" (the scene's side) or "B" (across).
+    side: Literal["A", "B"] = "A"
+    #: Where the main subject moves or looks on screen: "left", "right" or "" (static, toward camera).
+    direction: Literal["left", "right", ""] = ""
     #: A screenplay's lines spoken in this shot ("ANA: Get down!"), for the animatic's subtitles.
     dialogue: list[str] = Field(default_factory=list)
 
