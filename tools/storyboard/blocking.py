@@ -18,9 +18,9 @@ from tools.storyboard.draw import ACCENT, GUIDE, INK, PAPER, PENCIL, dashed, fon
 from tools.storyboard.schema import Bible, Shot
 
 # Metres from the subjects at each size (a plan, not a survey: enough to read the coverage).
-DISTANCE_M = {"ELS": 16.0, "LS": 9.0, "MLS": 6.0, "MS": 4.5, "MCU": 3.4, "CU": 2.6, "ECU": 1.8}
-SIZE = (1200, 800)
-PPM = 30.0  # pixels per metre
+DISTANCE_M = {"ELS": 14.0, "LS": 10.0, "MLS": 8.0, "MS": 6.5, "MCU": 5.0, "CU": 4.0, "ECU": 3.0}
+SIZE = (1200, 900)
+PPM = 24.0  # pixels per metre
 
 
 def field_of_view(lens_mm: int) -> float:
@@ -36,14 +36,15 @@ def subject_spots(bible: Bible) -> list[tuple[str, float]]:
 
 
 def camera_spot(shot: Shot, index: int, count: int) -> tuple[float, float, float]:
-    """(x, y, heading) of the shot's camera in metres: y < 0 is side A, y > 0 side B; it looks at the line."""
+    """(x, y, heading) of the shot's camera in metres: y > 0 (below the line on the plan) is side A, y < 0 side
+    B; it looks at the subjects. An overhead camera stands on the line."""
     distance = DISTANCE_M[shot.size]
     spread = (index - (count - 1) / 2) / max(1, count - 1)  # fan the cameras out along their side
-    x = spread * 7.0
-    y = distance * (1 if shot.side == "B" else -1)
+    x = spread * 16.0
+    y = distance * (-1 if shot.side == "B" else 1)
     if shot.angle == "overhead":
-        y = 0.0
-    return x, y, math.atan2(-y, -x * 0.6) if y else -math.pi / 2
+        return x, 0.0, 0.0 if x < 0 else math.pi
+    return x, y, math.atan2(-y, -x)
 
 
 def draw_blocking_plan(shots: Sequence[Shot], bible: Bible, findings: Sequence[Finding], path: Path,
@@ -51,16 +52,17 @@ def draw_blocking_plan(shots: Sequence[Shot], bible: Bible, findings: Sequence[F
     image = Image.new("RGB", SIZE, PAPER)
     draw = ImageDraw.Draw(image)
     w, h = SIZE
-    cx, cy = w * 0.5, h * 0.48
+    cx, cy = w * 0.5, h * 0.45
 
     def px(x: float, y: float) -> tuple[float, float]:
         return cx + x * PPM, cy + y * PPM
 
-    draw.text((24, 18), f"Overhead plan - {title[:90]}", font=font(22, bold=True), fill=INK)
+    for k, line in enumerate(wrap(f"Overhead plan: {title}", font(22, bold=True), w - 48, 2)):
+        draw.text((24, 16 + 28 * k), line, font=font(22, bold=True), fill=INK)
     dashed(draw, (30, cy), (w - 30, cy), ACCENT, 3, dash=14)
     draw.text((34, cy - 26), "180° action line", font=font(15), fill=ACCENT)
-    draw.text((34, cy + 10 + 6 * PPM), "side A", font=font(15, bold=True), fill=PENCIL)
-    draw.text((34, cy - 30 - 6 * PPM), "side B", font=font(15, bold=True), fill=PENCIL)
+    draw.text((34, cy + 12 * PPM), "side A (cameras stay here)", font=font(15, bold=True), fill=PENCIL)
+    draw.text((34, cy - 12 * PPM), "side B (across the line)", font=font(15, bold=True), fill=PENCIL)
     crossed = {n for f in findings if f.kind == "line_cross" for n in f.shots[1:]}
     for index, shot in enumerate(shots):
         _camera(draw, shot, index, len(shots), px, shot.number in crossed)
@@ -76,7 +78,7 @@ def draw_blocking_plan(shots: Sequence[Shot], bible: Bible, findings: Sequence[F
 def _camera(draw: ImageDraw.ImageDraw, shot: Shot, index: int, count: int, px, crossed: bool) -> None:
     x, y, heading = camera_spot(shot, index, count)
     half = field_of_view(shot.lens_mm) / 2
-    reach = DISTANCE_M[shot.size] * 1.25
+    reach = DISTANCE_M[shot.size] * 0.9
     color = ACCENT if crossed else INK
     origin = px(x, y)
     left = px(x + reach * math.cos(heading - half), y + reach * math.sin(heading - half))

@@ -194,6 +194,11 @@ def _place(shot: Shot, subjects: list[Subject], feet: Vec, facing: int, seed: in
             spot: Vec = (x, 0.0, z)
         elif subject.kind == "vehicle":
             spot = (-x * 0.5 - facing * 2.0, 0.0, z + 5.0)
+        elif shot.size in CLOSE_SIZES and subject.stature < 1:
+            # A child in a close two-shot is held up beside the adult, its head a little lower.
+            near = z
+            half_width = near * 18 / shot.lens_mm  # half the frame's width in metres at that distance
+            spot = (x + half_width * (0.55 if x <= 0 else -0.55), 0.0, near)
         elif shot.size in CLOSE_SIZES:
             # The other side of the frame at the same distance: a two-shot (a centred frame puts them aside).
             spot = (-x * 0.9 if abs(x) > 0.15 else x - facing * 0.7, 0.0, z)
