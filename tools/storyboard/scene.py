@@ -89,10 +89,19 @@ def read_scene(text: str, cues: tuple[str, ...] = ()) -> SceneFacts:
     when = _first_match(TIMES, lowered)
     events = tuple(name for name, pattern in EVENTS if re.search(rf"\b(?:{pattern})\b", lowered))
     tense = bool(set(events) & DISASTER_EVENTS) or bool(re.search(rf"\b(?:{_GRIM})\b", lowered))
-    characters = tuple(dict.fromkeys([*cues, *people_in(text)]))[:6]
+    characters = _unique([*cues, *people_in(text)])[:6]
     return SceneFacts(characters=characters, time_of_day=when or "day", weather=_first_match(WEATHER, lowered),
                       events=events, time_stated=bool(when), mood="tense" if tense else "neutral",
                       props=tuple(props_in(text)))
+
+
+def _unique(names: list[str]) -> tuple[str, ...]:
+    """Names without repeats, case-insensitive and by last word ("Nurse" cue and "a nurse" are one person)."""
+    kept: list[str] = []
+    for name in names:
+        if not any(name.lower() == k.lower() or name.lower().split()[-1] == k.lower() for k in kept):
+            kept.append(name)
+    return tuple(kept)
 
 
 def _first_match(table: tuple[tuple[str, str], ...], lowered: str) -> str:

@@ -53,11 +53,12 @@ class Scene:
         """The scene as a storyboard reads it: where and when, then what happens."""
         where = ", ".join(p for p in (self.place.title(), self.time_of_day.lower()) if p)
         action = " ".join(self.action) or self._from_dialogue()
-        return f"{where}: {action}" if where else action
+        # The heading becomes the first beat, so the establishing shot shows the place and the time.
+        return f"At {where}. {action}" if where else action
 
     def _from_dialogue(self) -> str:
         # A scene of talk only: the storyboard covers the speakers.
-        names = " and ".join(c.title() for c in self.characters[:3])
+        names = " and ".join(display_name(c) for c in self.characters[:3])
         return f"{names} talk" if names else "The scene holds"
 
 
@@ -148,6 +149,11 @@ def parse_heading(line: str) -> Scene:
 def cue_name(cue: str) -> str:
     """``ANA (O.S.)`` -> ``ANA``; ``TOMAS ^`` -> ``TOMAS``; ``@McCLANE`` -> ``McCLANE``."""
     return re.sub(r"\s*\([^)]*\)", "", cue).replace("^", "").lstrip("@").strip()
+
+
+def display_name(cue: str) -> str:
+    """``ANA`` -> ``Ana``, ``McCLANE`` stays: cues are upper case by convention, boards read better in title case."""
+    return cue.title() if cue.isupper() else cue
 
 
 def _add_dialogue(scene: Scene, dialog: object) -> None:

@@ -310,15 +310,25 @@ def _for_drawing(shot: Shot) -> Shot:
 
 def with_dialogue(shots: list[Shot], lines: list[str]) -> list[Shot]:
     """The scene's lines spread over its shots in order, skipping the establishing shot and inserts where
-    there are enough other shots; the first line of a shot also becomes its sound."""
+    there are enough other shots. The text wins: a shot carrying a line shows its speaker (a close shot becomes
+    the speaker's single), and the first line also becomes the shot's sound."""
     if not lines:
         return shots
     talking = [i for i, s in enumerate(shots) if s.size not in ("ELS", "ECU")] or list(range(len(shots)))
     per_shot: dict[int, list[str]] = {}
     for k, line in enumerate(lines):
         per_shot.setdefault(talking[min(k * len(talking) // len(lines), len(talking) - 1)], []).append(line)
-    return [s.model_copy(update={"dialogue": per_shot[i], "sound": s.sound or per_shot[i][0][:120]})
-            if i in per_shot else s for i, s in enumerate(shots)]
+    return [_speaking(s, per_shot[i]) if i in per_shot else s for i, s in enumerate(shots)]
+
+
+def _speaking(shot: Shot, lines: list[str]) -> Shot:
+    speaker, _, text = lines[0].partition(": ")
+    update: dict[str, Any] = {"dialogue": lines, "sound": shot.sound or lines[0][:120]}
+    if shot.size in CLOSE_SIZES and speaker:
+        update.update(subjects=[speaker], action=f"{speaker}: \"{text[:150]}\"")
+    elif speaker and speaker not in shot.subjects:
+        update["subjects"] = [speaker, *shot.subjects][:4]
+    return shot.model_copy(update=update)
 
 
 def _frame_path(folder: Path, number: int, revision: bool) -> Path:
