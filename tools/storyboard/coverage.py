@@ -164,7 +164,8 @@ def fallback_shot(scene: str, index: int, count: int, beats: list[str] | None = 
     facts = facts or read_scene(scene)
     # The first shot establishes the first beat; the close coverage lands on the later beats, where a scene's
     # people usually are (the climax), instead of spreading shots evenly.
-    beat_index = min(len(beats) - 1, math.ceil(index * len(beats) / max(1, count - 2)))
+    covering = count - 1 if count >= 4 else count  # the closing wide has its own action
+    beat_index = min(len(beats) - 1, math.ceil(index * len(beats) / max(1, covering)))
     beat = _lower_article(beats[beat_index])
     size, angle, movement, role = coverage_slot(index, count)
     people = beat_people(beat, facts.characters) or _nearest_people(beats, beat_index, facts)
