@@ -23,7 +23,7 @@ _PEOPLE = (
     "scientist", "astronaut", "cowboy", "sheriff", "gunman", "killer", "victim", "hero", "heroine", "couple",
     "old man", "old woman", "young man", "young woman", "girlfriend", "boyfriend", "friend", "neighbour",
     "neighbor", "survivor", "stranger", "passenger", "musician", "singer", "dancer", "boxer", "runner", "monk",
-    "agent", "spy", "robot", "android", "creature", "monster", "dog", "horse",
+    "agent", "spy", "robot", "android", "creature", "monster", "dog", "horse", "suspect", "vendor", "shopper",
 )
 _GROUPS = (
     "survivors", "crowd", "people", "soldiers", "police", "children", "kids", "family", "passengers",
@@ -118,8 +118,10 @@ def people_in(text: str) -> list[str]:
         found.append((text.find(name), name))
     lowered = text.lower()
     for noun in sorted(_PEOPLE, key=len, reverse=True):
-        match = re.search(rf"\b(?:{_ADJECTIVES}\s+)?{re.escape(noun)}\b", lowered)
-        if match and not any(noun.split()[-1] in label.lower().split() for _, label in found):
+        plural = _IRREGULAR_PLURAL.get(noun, noun + "s")
+        match = re.search(rf"\b(?:{_ADJECTIVES}\s+)?(?:{re.escape(noun)}|{re.escape(plural)})\b", lowered)
+        if match and not any(w in label.lower().split() for w in (noun.split()[-1], plural.split()[-1])
+                             for _, label in found):
             found.append((match.start(), match.group(0)))
     for group in _GROUPS:
         match = re.search(rf"\b(?:{_ADJECTIVES}\s+)?{re.escape(group)}\b", lowered)
