@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import math
 import random
-import re
-from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
 from tools.storyboard.camera import CLOSE_SIZES, DUTCH_DEGREES, HEAD_M, PERSON_M, Camera, Vec, frame_camera
-from tools.storyboard.coverage import stable_seed, subject_kind
-from tools.storyboard.draw import INK, PAPER, PENCIL, TONES, Look, Pose, figure, mix
+from tools.storyboard.coverage import stable_seed
+from tools.storyboard.draw import INK, PAPER, PENCIL, Pose, figure, mix
 from tools.storyboard.light import draw_flames, draw_rain, grade_night, light_practicals
 from tools.storyboard.overlay import Marker, annotate_frame
 from tools.storyboard.plan_view import draw_plan
 from tools.storyboard.schema import Bible, Shot
 from tools.storyboard.sets import ROOM_CEILING_M, SetInfo, cloud, describe_set, draw_set
+from tools.storyboard.subjects import Subject, cast
 
 ASPECTS = {"16:9": 16 / 9, "2.39:1": 2.39, "1.85:1": 1.85, "9:16": 9 / 16, "4:3": 4 / 3, "1:1": 1.0}
 SUPERSAMPLE = 2
@@ -46,39 +45,6 @@ def frame_size(aspect: str, long_side: int = 768, multiple: int = 8) -> tuple[in
     _, ratio = parse_aspect(aspect)
     width, height = (long_side, long_side / ratio) if ratio >= 1 else (long_side * ratio, long_side)
     return max(multiple, round(width / multiple) * multiple), max(multiple, round(height / multiple) * multiple)
-
-
-@dataclass
-class Subject:
-    kind: str  # "person" | "group" | "vehicle" | "structure" | "prop"
-    name: str
-    look: Look
-    tone: tuple[int, ...]
-    #: Height as a share of an adult's: a child is drawn smaller.
-    stature: float = 1.0
-
-
-_CHILD_WORDS = r"child|children|kid|kids|girl|boy|baby|toddler|son|daughter"
-
-
-def _stature(name: str) -> float:
-    return 0.62 if re.search(rf"\b({_CHILD_WORDS})\b", name.lower()) else 1.0
-
-
-def cast(shot: Shot, bible: Bible) -> list[Subject]:
-    """The shot's subjects with the looks and tones their characters keep in every frame of the scene."""
-    subjects = []
-    for name in shot.subjects[:4] or ["figure"]:
-        index = next((i for i, c in enumerate(bible.characters)
-                      if c.name.lower() in name.lower() or name.lower() in c.name.lower()), None)
-        if index is not None:
-            character = bible.characters[index]
-            kind = "group" if subject_kind(character.name) == "group" else "person"
-            subjects.append(Subject(kind, character.name, Look.from_text(character.look),
-                                    TONES[index % len(TONES)], _stature(character.name)))
-        else:
-            subjects.append(Subject(subject_kind(name), name, Look(), TONES[1], _stature(name)))
-    return subjects
 
 
 def render_sketch(shot: Shot, bible: Bible, aspect: str = "16:9", long_side: int = 768, *, annotate: bool = True,
