@@ -107,7 +107,8 @@ def _result_messages(event: ToolResultEvent) -> list[dict]:
 
 
 def _attachment_message(event: AttachmentEvent, as_file: bool = False) -> dict:
-    if event.media_type.startswith("image/") and not as_file:
+    # The storyboard's animatic GIF plays inline even when the frames are already shown as a gallery.
+    if event.media_type == "image/gif" or (event.media_type.startswith("image/") and not as_file):
         return {"role": "assistant", "content": gr.Image(event.path, label=event.caption or None, show_label=True)}
     return {"role": "assistant", "content": gr.File(event.path, label=event.caption or os.path.basename(event.path))}
 

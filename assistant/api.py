@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from tools.ads import AdDrafts
     from tools.recommend.engine import Recommendations
     from tools.search.constraints import Constraints
-    from tools.storyboard import Storyboard
+    from tools.storyboard import ScriptBoards, Storyboard
 
 
 class Assistant:
@@ -80,6 +80,16 @@ class Assistant:
         return self.services.storyboarder.create(scene, shots=shots, aspect=aspect, style=style, seed=seed,
                                                  out_dir=out_dir)
 
+    def storyboard_script(self, path_or_text: str | Path, shots: int = 6, aspect: str = "16:9",
+                          style: str | None = None, out_dir: str | Path | None = None) -> ScriptBoards:
+        """One storyboard per scene of a screenplay (a Fountain file, plain text with scene headings, or the
+        text itself), each shot carrying its dialogue, with an animatic, a plan and a timeline per scene.
+        Raises ``tools.storyboard.ScriptError`` for an empty, binary or oversized script."""
+        from tools.storyboard import storyboard_script
+
+        return storyboard_script(self.services.storyboarder, path_or_text, shots=shots, aspect=aspect,
+                                 out_dir=out_dir, style=style)
+
     def ad_drafts(self, title: str, formats: Sequence[str] | str | None = None, tone: str = "", audience: str = "",
                   variants: int = 3, language: str = "English", brief: str = "", use_model: bool = True) -> AdDrafts:
         """Checked ad copy for a catalog title (id, name, or a request naming one: "ad copy for Jaws aimed at
@@ -114,7 +124,10 @@ class Assistant:
         (so an image model loads once)."""
         with self._agent_lock:
             if self._services is None:
-                self._services = CreativeServices(self.llm, self.settings)
+                from assistant.llm.embedded import text_plan_is_default
+
+                self._services = CreativeServices(self.llm, self.settings,
+                                                  storyboard_llm=not text_plan_is_default(self.settings))
             return self._services
 
     @property

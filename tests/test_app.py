@@ -80,7 +80,9 @@ def test_chat_shows_storyboard_frames_as_a_gallery_and_ad_checks_as_badges(small
     galleries = [m["content"] for m in history if isinstance(m.get("content"), gr.Gallery)]
     assert len(galleries) == 1 and len(galleries[0].value) == 3
     files = [m["content"] for m in history if isinstance(m.get("content"), gr.File)]
-    assert {f.value["path"].rsplit(".", 1)[-1] for f in files} == {"png", "pdf", "csv"}
+    assert {f.value["path"].rsplit(".", 1)[-1] for f in files} == {"png", "pdf", "csv", "mp4"}
+    images = [m["content"] for m in history if isinstance(m.get("content"), gr.Image)]
+    assert [i.value["path"].rsplit(".", 1)[-1] for i in images] == ["gif"]  # the animatic plays inline
 
     ads = Assistant(small_catalog.settings, catalog=small_catalog,
                     llm=ScriptedChatModel([_tool_then_nothing("draft_ads", title="Jaws")] * 4))

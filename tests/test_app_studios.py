@@ -30,12 +30,13 @@ def client(assistant):
 
 
 def test_storyboard_endpoint_returns_shots_frames_and_files(client):
-    summary, table, gallery, files, details = client.predict(
+    summary, table, gallery, files, details, animatic, plan = client.predict(
         "A lone rider crosses a desert canyon at dawn", 4, "2.39:1", "", "", api_name="/storyboard")
     assert "Storyboard ready: 4 shots" in summary
     assert table["headers"][:2] == ["#", "Size"] and [row[0] for row in table["data"]] == [1, 2, 3, 4]
     assert len(gallery) == 4 and all(Path(item["image"]).stat().st_size > 0 for item in gallery)
-    assert sorted(Path(f).suffix for f in files) == [".csv", ".pdf", ".png"]
+    assert {".csv", ".pdf", ".png", ".mp4", ".otio", ".edl"} <= {Path(f).suffix for f in files}
+    assert Path(animatic["video"]).suffix == ".mp4" and Path(plan).stat().st_size > 0
     with open(next(f for f in files if f.endswith(".csv")), encoding="utf-8") as handle:
         assert len(list(csv.DictReader(handle))) == 4
     assert details["aspect"] == "2.39:1" and len(details["shots"]) == 4
@@ -45,15 +46,15 @@ def test_storyboard_endpoint_returns_shots_frames_and_files(client):
 def test_revise_shot_redraws_one_shot_of_the_sessions_board(client):
     client.predict("Two rivals share a tense dinner as the power goes out", 3, "16:9", "", "7",
                    api_name="/storyboard")
-    summary, table, gallery, _, details = client.predict(2, "The waiter drops a tray of glasses",
-                                                         api_name="/revise_shot")
+    summary, table, gallery, _, details, *_ = client.predict(2, "The waiter drops a tray of glasses",
+                                                             api_name="/revise_shot")
     assert "Shot 2 redrawn" in summary
     assert table["data"][1][5] == "The waiter drops a tray of glasses"
     assert details["shots"][1]["action"] == "The waiter drops a tray of glasses" and len(gallery) == 3
 
 
 def test_storyboard_rejects_an_empty_scene_with_a_message(client):
-    summary, table, gallery, files, _ = client.predict("   ", 6, "16:9", "", "", api_name="/storyboard")
+    summary, table, gallery, files, *_ = client.predict("   ", 6, "16:9", "", "", api_name="/storyboard")
     assert "Cannot storyboard that" in summary and "The scene is empty" in summary
     assert table["data"] in ([], [["", "", "", "", "", "", "", ""]]) and not gallery and not files
     summary, *_ = client.predict("A chase across rooftops", 2, "16:9", "", "soon", api_name="/storyboard")
@@ -109,3 +110,14 @@ def test_chat_stream_endpoint_streams_and_keeps_sessions_apart(client):
     assert updates[-1] == job.outputs()[-1] and updates[-1].strip()
     assert client.predict(CODE_QUESTION, "stream-a", api_name="/chat_stream") == "Your watch-party code is mq-t-7."
     assert "mq-t-7" not in client.predict(CODE_QUESTION, "stream-b", api_name="/chat_stream")
+
+
+def test_the_studio_imports_a_script(client):
+    from gradio_client import handle_file
+
+    script = Path(__file__).parent / "data" / "collapse.fountain"
+    summary, table, gallery, files, details, animatic, plan = client.predict(
+        handle_file(str(script)), 3, "16:9", api_name="/storyboard_script")
+    assert "Script storyboarded: 3 scene(s)" in summary and "EXT. BUENOS AIRES STREET - NIGHT" in summary
+    assert len(gallery) == 9 and [s["heading"] for s in details["scenes"]][2] == "EXT. PLAZA - DAWN"
+    assert Path(animatic["video"]).suffix == ".mp4"

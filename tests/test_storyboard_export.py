@@ -142,7 +142,8 @@ def test_the_model_plans_the_shots_when_there_is_one(settings, tmp_path):
                        "angle": "low", "lens_mm": 40, "movement": "pan", "sound": "", "duration_s": 2}
                       for i, size in enumerate(["LS", "CU", "MS"], start=1)]}
     llm = ScriptedChatModel([AIMessage(content="", tool_calls=[{"name": "storyboard", "args": args, "id": "1"}])])
-    board = Storyboarder(llm, settings, long_side=384).create(SCENE, shots=3, out_dir=tmp_path, style="noir ink")
+    scene = "Lucia looks back as a building collapses on a Buenos Aires street at night"
+    board = Storyboarder(llm, settings, long_side=384).create(scene, shots=3, out_dir=tmp_path, style="noir ink")
     assert board.source == "llm" and not board.fallback_used and not board.notices
     assert [s.size for s in board.shots] == ["LS", "CU", "MS"] and board.bible.style == "noir ink"
     assert board.character_seeds["Lucia"] != board.seed

@@ -20,10 +20,10 @@ SOUNDS = ("rumble", "screams", "glass shatters", "sirens", "silence", "a dog bar
 def good_list(count: int = 6) -> dict:
     sizes = ["ELS", "LS", "MS", "CU", "MCU", "ECU", "MLS"]
     return {
-        "bible": {"characters": [{"name": "Lucia", "look": "woman in her 30s, short black hair, grey coat"}],
+        "bible": {"characters": [{"name": "survivors", "look": "dusty office workers in coats"}],
                   "location": "a street in San Telmo", "time_of_day": "night", "lighting": "sodium streetlights",
                   "palette": "orange and teal"},
-        "shots": [{"number": i + 1, "action": f"beat {i + 1} of the collapse", "subjects": ["Lucia"],
+        "shots": [{"number": i + 1, "action": f"beat {i + 1} of the collapse", "subjects": ["survivors"],
                    "size": sizes[i % len(sizes)], "angle": "eye", "lens_mm": 35, "movement": "static",
                    "sound": SOUNDS[i % len(SOUNDS)], "duration_s": 3} for i in range(count)],
     }
@@ -48,7 +48,7 @@ def test_a_valid_model_list_is_used_as_written():
     plan = plan_shots(model, SCENE, 6)
     assert plan.source == "llm" and not plan.repairs and not plan.fallback_used
     assert [s.size for s in plan.shot_list.shots] == ["ELS", "LS", "MS", "CU", "MCU", "ECU"]
-    assert plan.shot_list.bible.characters[0].name == "Lucia"
+    assert plan.shot_list.bible.characters[0].name == "survivors"
     sent = model.calls[0]
     assert SCENE in sent[-1].content and "Suggested coverage" in sent[-1].content
 
@@ -144,8 +144,9 @@ def test_a_failing_model_does_not_fail_the_plan():
 def test_thin_characters_get_a_fixed_seeded_look():
     raw = good_list(2)
     raw["bible"]["characters"] = [{"name": "Tomás", "look": "dark"}, {"name": "tomás", "look": "dup"}, "Inés"]
-    first = repair_shot_list(raw, SCENE, 2).shot_list.bible.characters
-    again = repair_shot_list(raw, SCENE, 2).shot_list.bible.characters
+    named = f"{SCENE} as Tomás and Inés watch"
+    first = repair_shot_list(raw, named, 2).shot_list.bible.characters
+    again = repair_shot_list(raw, named, 2).shot_list.bible.characters
     assert [c.name for c in first] == ["Tomás", "Inés"]
     assert first == again and "," in first[0].look
 
@@ -189,3 +190,32 @@ def test_values_echoed_from_the_instructions_are_replaced():
     assert all(len(s.action.split()) >= 2 for s in shots) and all(s.sound == "" for s in shots)
     assert all("dawn" not in s.subjects for s in shots)
     assert len({s.size for s in shots}) >= 4 and not result.valid_as_is
+
+
+EXAMPLE = ("A building collapses on a Buenos Aires street at night while survivors run for cover; a woman pulls a "
+           "child from the dust")
+
+
+def test_the_text_wins_over_invented_names():
+    """What the 0.5B model wrote for the product example: names the scene never gave, and no child."""
+    raw = good_list(6)
+    raw["bible"]["characters"] = [{"name": n, "look": "a person"} for n in ("Alice", "Bob", "Charlie")]
+    raw["bible"]["time_of_day"] = "day"
+    for shot in raw["shots"]:
+        shot["subjects"] = ["Alice", "Bob", "Charlie"]
+    raw["shots"][4]["action"] = "a woman pulls a child from the dust"
+    shot_list = repair_shot_list(raw, EXAMPLE, 6).shot_list
+    text = json.dumps(shot_list.model_dump())
+    assert not any(name in text for name in ("Alice", "Bob", "Charlie"))
+    assert [c.name for c in shot_list.bible.characters] == ["survivors", "woman", "child"]
+    assert shot_list.bible.time_of_day == "night" and "collapse" in shot_list.bible.events
+    assert {"woman", "child"} <= set(shot_list.shots[4].subjects)
+
+
+def test_the_text_plan_shows_who_each_beat_names():
+    shots = fallback_shot_list(EXAMPLE, 6).shots
+    assert any({"woman", "child"} <= set(s.subjects) for s in shots if s.size in ("CU", "MCU"))
+    assert not any("detail of woman" in s.action for s in shots)
+    for shot in shots:
+        named = [p for p in ("survivors", "woman", "child") if p in shot.action.lower()]
+        assert set(named) <= set(shot.subjects), shot

@@ -36,8 +36,9 @@ def shot(size="MS", angle="eye", movement="static", number=1, subjects=("Lucia",
 @pytest.mark.parametrize("aspect", ASPECT_NAMES)
 def test_every_size_and_angle_draws_a_frame(aspect):
     width, height = frame_size(aspect, 384)
+    day = BIBLE.model_copy(update={"time_of_day": "day"})  # a night frame is dark by design (tested below)
     for number, (size, angle) in enumerate(itertools.product(SHOT_SIZES, ANGLES), start=1):
-        image = render_sketch(shot(size, angle, number=number), BIBLE, aspect, long_side=384)
+        image = render_sketch(shot(size, angle, number=number), day, aspect, long_side=384)
         assert image.size == (width, height), (size, angle)
         pixels = np.asarray(image)
         ink = (pixels.sum(axis=2) < 300).mean()
@@ -95,3 +96,26 @@ def test_things_and_crowds_are_drawn_without_errors():
             image = render_sketch(shot(size, angle, subjects=subjects, action=action), BIBLE, "16:9", 384)
             assert np.asarray(image).std() > 10
             assert image.getpixel((0, 0)) != PAPER  # the frame line is drawn at the edge
+
+
+def test_a_night_scene_is_darker_than_a_day_scene_and_keeps_its_practicals():
+    night_bible = BIBLE.model_copy(update={"events": ["collapse"], "mood": "tense"})
+    day_bible = night_bible.model_copy(update={"time_of_day": "day"})
+    for size in ("ELS", "LS", "MS", "CU"):
+        night = np.asarray(render_sketch(shot(size), night_bible, long_side=384)).astype(float)
+        day = np.asarray(render_sketch(shot(size), day_bible, long_side=384)).astype(float)
+        assert night.mean() < day.mean() - 40, size
+        assert night.std() > 10, f"{size}: a night frame must still read"
+    wide = np.asarray(render_sketch(shot("ELS"), night_bible, long_side=384)).astype(int)
+    warm = (wide[..., 0] > 200) & (wide[..., 2] < 170)  # lit windows and lamps
+    assert warm.mean() > 0.002
+
+
+def test_rain_and_fire_are_drawn():
+    plain = np.asarray(render_sketch(shot("LS"), BIBLE.model_copy(update={"time_of_day": "day"}), long_side=384))
+    rain = BIBLE.model_copy(update={"time_of_day": "day", "weather": "rain", "events": ["rain"]})
+    fire = BIBLE.model_copy(update={"time_of_day": "day", "events": ["fire"]})
+    rainy = np.asarray(render_sketch(shot("LS"), rain, long_side=384))
+    burning = np.asarray(render_sketch(shot("ECU", action="Insert: flames"), fire, long_side=384)).astype(int)
+    assert (rainy != plain).any(axis=2).mean() > 0.01
+    assert ((burning[..., 0] > 200) & (burning[..., 1] < 150)).mean() > 0.02  # flame orange

@@ -34,8 +34,10 @@ class CreativeServices:
     """
 
     def __init__(self, llm: BaseChatModel | None = None, settings: Settings | None = None, *,
-                 ads_use_model: bool = True):
+                 ads_use_model: bool = True, storyboard_llm: bool = True):
         self.llm, self.settings, self.ads_use_model = llm, settings, ads_use_model
+        #: False: storyboards are planned from the text (the small embedded model on a CPU plans worse).
+        self.storyboard_llm = storyboard_llm
         self._storyboarder: Storyboarder | None = None
         self._lock = threading.Lock()
 
@@ -45,7 +47,8 @@ class CreativeServices:
             if self._storyboarder is None:
                 from tools.storyboard import Storyboarder
 
-                self._storyboarder = Storyboarder(self.llm, self.settings, use_llm=self.llm is not None)
+                self._storyboarder = Storyboarder(self.llm, self.settings,
+                                                  use_llm=self.llm is not None and self.storyboard_llm)
             return self._storyboarder
 
     @property
@@ -119,14 +122,28 @@ def _without_names(message: str, names: Sequence[str]) -> str:
 
 # -- storyboards -------------------------------------------------------------------------------------------
 def storyboard_for_chat(services: CreativeServices, scene: str, shots: int, aspect: str) -> tuple[str, ToolArtifact]:
-    from tools.storyboard import StoryboardInputError, generate_storyboard
+    from tools.storyboard import ScriptError, StoryboardInputError, generate_storyboard, storyboard_script
 
+    if _looks_like_script(scene):
+        try:
+            boards = storyboard_script(services.storyboarder, scene, shots=shots, aspect=aspect)
+        except (ScriptError, StoryboardInputError) as error:
+            raise ToolInputError(str(error)) from error
+        attachments = [a for board in boards.boards for a in board.attachments()[:2]]
+        first = boards.boards[0]
+        return boards.summary(), ToolArtifact(data={**first.to_dict(), "scene": scene,
+                                                    "scenes": boards.to_dict()["scenes"]}, attachments=attachments)
     try:
         result = generate_storyboard(scene, shots=shots, aspect=aspect, storyboarder=services.storyboarder)
     except StoryboardInputError as error:
         raise ToolInputError(str(error)) from error
     data = {**result.data, "scene": scene}
     return result.text, ToolArtifact(data=data, attachments=result.attachments)
+
+
+def _looks_like_script(text: str) -> bool:
+    """A screenplay pasted into chat: lines that open with a scene heading ("INT. KITCHEN - DAY")."""
+    return bool(re.search(r"(?m)^\s*(?:INT|EXT|INT\./EXT|I/E)[.\s]", text)) and "\n" in text.strip()
 
 
 # -- ad drafts ---------------------------------------------------------------------------------------------

@@ -6,7 +6,11 @@
 - sketch_frame_s: seconds to draw, caption and save one sketch frame (median and p95 over every shot);
 - storyboard_6_s: seconds for a 6-shot storyboard end to end (plan, frames, sheet, PDF, CSV, JSON), with the
   chat model already loaded and its grammar compiled by a warm-up run;
-- diffusion_frame_s: seconds per image-model frame, only when a GPU and an image model are present.
+- diffusion_frame_s: seconds per image-model frame, only when a GPU and an image model are present;
+- previs (``storyboard_previs.py``): scene truth on 24 labelled scenes (tune / held-out) for the text plan, the
+  model after repair and the model as written; animatic seconds; a 3-scene Fountain script; continuity cases.
+
+``limit`` caps the model's scenes (the 10 timing scenes, and the labelled scenes per split).
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ class StoryboardBenchResult:
     warmup_s: float = 0.0
     model: str = ""
     load_average: tuple[float, float, float] | None = None
+    previs: dict = field(default_factory=dict)
 
     def summary(self) -> dict:
         storyboard = [r["seconds"] for r in self.rows]
@@ -73,6 +78,7 @@ class StoryboardBenchResult:
             "warmup_s": _round(self.warmup_s),
             "chat_model": self.model,
             "load_average": self.load_average,
+            **self.previs,
         }
 
     def report(self) -> str:
@@ -93,10 +99,33 @@ class StoryboardBenchResult:
             f"diffusion frame: {s['diffusion_frame_s']}",
             f"chat model: {s['chat_model']} (warm-up {s['warmup_s']} s, excluded); load average {s['load_average']}",
         ]
-        return "\n".join(lines)
+        return "\n".join(lines + _previs_lines(self.previs))
+
+
+def _previs_lines(previs: dict) -> list[str]:
+    if not previs:
+        return []
+    lines = ["", "scene truth (subjects match / all characters / time / event drawn / boards with invented names "
+             "-> truth):"]
+    for variant, splits in previs["scene_truth"].items():
+        for split, v in splits.items():
+            lines.append(f"  {variant:17s} {split:8s} n={v['boards']:2d}  {v.get('subjects_match')} / "
+                         f"{v.get('all_characters')} / {v.get('time_correct')} / {v.get('event_drawn')} / "
+                         f"{v.get('boards_with_placeholders')} -> {v.get('truth')}")
+    anim = previs["animatic_6_shots"]
+    lines.append(f"animatic of 6 shots ({anim['video_s']} s of video): {anim['seconds']} s "
+                 f"(target <= {anim['target']:g} s: {'met' if anim['met'] else 'NOT met'})")
+    for variant, v in previs["script_3_scenes"].items():
+        lines.append(f"3-scene Fountain script, {variant} plan: {v['seconds']} s "
+                     f"(target <= {v['target']:g} s: {'met' if v['met'] else 'NOT met'})")
+    cont = previs["continuity"]
+    lines.append(f"continuity cases: {sum(r['ok'] for r in cont['cases'])}/{len(cont['cases'])} as expected "
+                 f"({'all found' if cont['all_found'] else 'NOT all found'})")
+    return lines
 
 
 def run(settings: Settings, limit: int | None = None) -> StoryboardBenchResult:
+    from assistant.bench import storyboard_previs as previs
     from assistant.llm import resolve_llm
     from tools.storyboard import Storyboarder, plan_shots
 
@@ -122,6 +151,10 @@ def run(settings: Settings, limit: int | None = None) -> StoryboardBenchResult:
             if board.renderer == "diffusion":
                 result.diffusion_frame_s.append(board.timings["frames_s"] / len(board.shots))
             _time_sketches(result, board, Path(tmp) / f"sketch-{index}")
+    result.previs = {"scene_truth": previs.scene_truth(llm, limit),
+                     "animatic_6_shots": previs.animatic_seconds(settings),
+                     "script_3_scenes": previs.script_end_to_end(settings, llm),
+                     "continuity": previs.continuity_cases()}
     result.load_average = os.getloadavg() if hasattr(os, "getloadavg") else None
     return result
 

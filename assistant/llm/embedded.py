@@ -186,3 +186,15 @@ def _sha256_of(path: Path, *, progress: bool) -> str:
 
 def _bar(total: int, label: str, progress: bool) -> tqdm:
     return tqdm(total=total, unit="B", unit_scale=True, desc=f"embedded model: {label}", disable=not progress)
+
+
+def text_plan_is_default(settings: Any) -> bool:
+    """Whether storyboards should be planned from the text rather than by the chat model: true when the
+    settings pick the embedded 0.5B model on a CPU (``bench storyboard`` measures it planning no better than
+    the text-derived plan, at ~45 s a board); a configured model or server, or a GPU, still plans."""
+    from assistant.llm.select import choose_llm
+    from knowledge.embeddings import pick_device
+
+    if choose_llm(settings, hub_reachable=lambda: False).backend != "embedded":
+        return False
+    return pick_device((settings.device or "auto").strip().lower()) == "cpu"

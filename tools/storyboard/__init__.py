@@ -15,6 +15,8 @@ from tools.storyboard.diffusion import DEFAULT_IMAGE_MODEL, DiffusionOptions, Im
 from tools.storyboard.files import read_png_text, safe_slug
 from tools.storyboard.planner import Plan, plan_shots
 from tools.storyboard.schema import ANGLES, MAX_SHOTS, MOVEMENTS, SHOT_SIZES, Bible, Character, Shot, ShotList
+from tools.storyboard.script import Script, ScriptError, parse_script, read_script
+from tools.storyboard.script_boards import ScriptBoards, storyboard_script
 from tools.storyboard.shots import RepairResult, loads_lenient, repair_shot_list
 from tools.storyboard.sketch import ASPECTS, AspectError, frame_size, parse_aspect, render_sketch
 from tools.storyboard.storyboarder import DEFAULT_SHOTS, MAX_SCENE_CHARS, Storyboarder, StoryboardInputError
@@ -22,9 +24,11 @@ from tools.storyboard.storyboarder import DEFAULT_SHOTS, MAX_SCENE_CHARS, Storyb
 __all__ = [
     "ANGLES", "ASPECTS", "DEFAULT_IMAGE_MODEL", "DEFAULT_SHOTS", "MAX_SCENE_CHARS", "MAX_SHOTS", "MOVEMENTS",
     "SHOT_SIZES", "AspectError", "Bible", "Character", "DiffusionOptions", "ImageModelError", "Plan",
-    "RepairResult", "Shot", "ShotList", "Storyboard", "StoryboardInputError", "StoryboardToolResult",
+    "RepairResult", "Script", "ScriptBoards", "ScriptError",
+    "Shot", "ShotList", "Storyboard", "StoryboardInputError", "StoryboardToolResult",
     "Storyboarder", "build_prompt", "frame_size", "generate_storyboard", "loads_lenient", "parse_aspect",
-    "plan_shots", "read_png_text", "render_sketch", "repair_shot_list", "safe_slug",
+    "parse_script", "plan_shots", "read_png_text", "read_script", "render_sketch", "repair_shot_list", "safe_slug",
+    "storyboard_script",
 ]
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from tools.storyboard.schema import Bible, Shot
 
+_PREVIS_FILES = ("animatic_mp4", "animatic_gif", "subtitles_srt", "plan_png", "timeline_otio", "edl")
 SKETCH_MODEL = "marquee-blocking-sketch (procedural drawing, no image model)"
 
 
@@ -43,6 +44,18 @@ class Storyboard:
     created_at: str = ""
     style: str | None = None
     pdf_pages: int = 0
+    #: Previs files (``previs.py``): None when not made (no ffmpeg: no MP4; no dialogue: no subtitles).
+    animatic_mp4: Path | None = None
+    animatic_gif: Path | None = None
+    subtitles_srt: Path | None = None
+    plan_png: Path | None = None
+    timeline_otio: Path | None = None
+    edl: Path | None = None
+    #: Continuity findings: {"kind", "shots", "message"}.
+    continuity: list[dict[str, Any]] = field(default_factory=list)
+    #: A screenplay scene's heading and speaking characters.
+    heading: str = ""
+    speakers: list[str] = field(default_factory=list)
 
     @property
     def renderer(self) -> str:
@@ -74,6 +87,8 @@ class Storyboard:
             "fallback_used": self.fallback_used,
             "notices": list(self.notices),
             "out_dir": str(self.out_dir),
+            **{key: str(getattr(self, key)) if getattr(self, key) else None for key in _PREVIS_FILES},
+            "continuity": list(self.continuity),
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -87,7 +102,8 @@ class Storyboard:
             pdf_pages=self.pdf_pages, shots=[s.model_dump() for s in self.shots],
             frames=[p.name for p in self.frames], out_dir=".", sheet_png=self.sheet_png.name,
             sheet_pdf=self.sheet_pdf.name, shot_list_csv=self.shot_list_csv.name,
-            shot_list_json=self.shot_list_json.name,
+            shot_list_json=self.shot_list_json.name, heading=self.heading, speakers=self.speakers,
+            **{key: getattr(self, key).name if getattr(self, key) else None for key in _PREVIS_FILES},
         )
         return data
 
@@ -109,14 +125,20 @@ class Storyboard:
             source=data.get("source", "llm"), fallback_shots=int(data.get("fallback_shots", 0)),
             repairs=list(data.get("repairs", [])), notices=list(data.get("notices", [])),
             timings=dict(data.get("timings", {})), created_at=data.get("created_at", ""), style=data.get("style"),
-            pdf_pages=int(data.get("pdf_pages", 0)),
+            pdf_pages=int(data.get("pdf_pages", 0)), continuity=list(data.get("continuity", [])),
+            heading=data.get("heading", ""), speakers=list(data.get("speakers", [])),
+            **{key: folder / data[key] if data.get(key) else None for key in _PREVIS_FILES},
         )
 
     def attachments(self) -> list[dict[str, str]]:
-        """Files for a chat UI: the sheet first, then the PDF and the shot list."""
+        """Files for a chat UI: the sheet first, the animatic (GIF plays inline), then the PDF and the shot list."""
+        motion = [{"path": str(p), "media_type": t, "caption": c} for p, t, c in (
+            (self.animatic_gif, "image/gif", "Animatic preview"), (self.animatic_mp4, "video/mp4", "Animatic (MP4)"))
+            if p is not None]
         return [
             {"path": str(self.sheet_png), "media_type": "image/png",
              "caption": f"Storyboard: {len(self.shots)} shots, {self.total_seconds:g} s ({self.renderer})"},
+            *motion,
             {"path": str(self.sheet_pdf), "media_type": "application/pdf", "caption": "Storyboard PDF"},
             {"path": str(self.shot_list_csv), "media_type": "text/csv", "caption": "Shot list (CSV)"},
         ]
@@ -127,6 +149,7 @@ class Storyboard:
                  f"{'AI images' if self.renderer == 'diffusion' else 'blocking sketches'}):"]
         lines += [f"{s.number}. {s.size} {s.angle} {s.lens_mm}mm {s.movement}, {s.duration_s:g}s: {s.action}"
                   for s in self.shots]
+        lines += [f"Continuity: {f['message']}" for f in self.continuity]
         lines += [f"Note: {notice}" for notice in self.notices]
         lines.append(f"Sheet: {self.sheet_png}")
         return "\n".join(lines)

@@ -7,9 +7,11 @@ list lacks. Everything here is a pure function of the scene text, so the same sc
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 
-from tools.storyboard.schema import DEFAULT_LENS_MM, DEFAULT_SECONDS, Bible, Character, Shot, ShotList
+from tools.storyboard.scene import SceneFacts, mentioned, proper_names, read_scene
+from tools.storyboard.schema import DEFAULT_LENS_MM, DEFAULT_SECONDS, MAX_CHARACTERS, Bible, Character, Shot, ShotList
 
 # (size, angle, movement, role): establish, come in, get close, react, detail, then vary; the last shot pulls out.
 COVERAGE_PATTERN: tuple[tuple[str, str, str, str], ...] = (
@@ -41,13 +43,6 @@ _OPENERS = _DETERMINERS | {
     "she", "he", "they", "it", "we", "i", "you", "in", "on", "at", "as", "when", "while", "then", "after", "before",
     "there", "inside", "outside", "meanwhile", "suddenly", "later", "int", "ext", "night", "day", "dawn", "dusk",
 }
-_TIMES = (
-    ("night", ("night", "midnight", "nocturnal", "moonlit", "dark street")),
-    ("dawn", ("dawn", "sunrise", "daybreak", "first light")),
-    ("dusk", ("dusk", "sunset", "twilight", "golden hour", "evening")),
-    ("morning", ("morning",)),
-    ("day", ("noon", "afternoon", "daytime", "day")),
-)
 _LIGHT_AND_PALETTE = {
     "night": ("hard streetlights and practicals, deep shadows", "teal shadows, sodium orange highlights"),
     "dawn": ("soft low sun, cool ambient fill", "pale blue and peach"),
@@ -59,6 +54,7 @@ _HAIR = ("short black hair", "long dark hair", "cropped grey hair", "curly aubur
          "shaved head", "wavy brown hair")
 _WARDROBE = ("a worn leather jacket", "a red raincoat", "a grey suit", "a denim jacket", "a white shirt",
              "a dark hoodie", "a green field coat")
+_GROUP_LOOK = "a mixed group in everyday clothes"
 DEFAULT_STYLE = "graphite previs sketch, cinematic"
 
 _KIND_WORDS = (
@@ -110,11 +106,7 @@ def subject_of(beat: str) -> str:
 
 
 def time_of_day(scene: str) -> str:
-    lowered = scene.lower()
-    for name, words in _TIMES:
-        if any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in words):
-            return name
-    return "day"
+    return read_scene(scene).time_of_day
 
 
 def location_of(scene: str) -> str:
@@ -128,15 +120,8 @@ def location_of(scene: str) -> str:
 
 
 def names_in(scene: str) -> list[str]:
-    """Capitalised words that are not sentence openers or the location: likely names ("Ana", "Detective Ruiz")."""
-    location = location_of(scene)
-    found: list[str] = []
-    for match in re.finditer(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\b", scene):
-        words = [w for w in match.group(1).split() if w.lower() not in _OPENERS]
-        name = " ".join(words)
-        if name and name not in location and name not in found:
-            found.append(name)
-    return found[:3]
+    """Proper names in the scene ("Ana", "Detective Ruiz"); places after "in"/"on" are left out."""
+    return proper_names(scene)[:3]
 
 
 def seeded_look(name: str, scene_seed: int) -> str:
@@ -145,13 +130,18 @@ def seeded_look(name: str, scene_seed: int) -> str:
     return f"{_HAIR[seed % len(_HAIR)]}, {_WARDROBE[(seed // 7) % len(_WARDROBE)]}"
 
 
-def fallback_bible(scene: str, style: str | None = None) -> Bible:
-    when = time_of_day(scene)
-    lighting, palette = _LIGHT_AND_PALETTE[when]
+def fallback_bible(scene: str, style: str | None = None, facts: SceneFacts | None = None) -> Bible:
+    """The bible as the text states it: its people (never invented names), its time, weather and events."""
+    facts = facts or read_scene(scene)
+    lighting, palette = _LIGHT_AND_PALETTE.get(facts.time_of_day, _LIGHT_AND_PALETTE["day"])
+    if facts.weather == "rain":
+        lighting += ", wet reflections"
     seed = stable_seed(scene)
-    characters = [Character(name=name, look=seeded_look(name, seed)) for name in names_in(scene)]
-    return Bible(characters=characters, location=location_of(scene), time_of_day=when, lighting=lighting,
-                 palette=palette, style=style or DEFAULT_STYLE)
+    characters = [Character(name=name, look=_GROUP_LOOK if subject_kind(name) == "group" else seeded_look(name, seed))
+                  for name in facts.characters[:MAX_CHARACTERS]]
+    return Bible(characters=characters, location=location_of(scene), time_of_day=facts.time_of_day,
+                 lighting=lighting, palette=palette, style=style or DEFAULT_STYLE, weather=facts.weather,
+                 events=list(facts.events), mood=facts.mood)
 
 
 def coverage_slot(index: int, count: int) -> tuple[str, str, str, str]:
@@ -161,30 +151,76 @@ def coverage_slot(index: int, count: int) -> tuple[str, str, str, str]:
     return COVERAGE_PATTERN[index % len(COVERAGE_PATTERN)]
 
 
-def fallback_shot(scene: str, index: int, count: int, beats: list[str] | None = None) -> Shot:
+def beat_people(beat: str, characters: tuple[str, ...] | list[str]) -> list[str]:
+    """The characters a beat names, in the scene's order."""
+    return [name for name in characters if mentioned(name, beat)]
+
+
+def fallback_shot(scene: str, index: int, count: int, beats: list[str] | None = None,
+                  facts: SceneFacts | None = None) -> Shot:
+    """Shot ``index`` of the text-derived plan: its beat, framed by the coverage pattern, showing the people
+    the beat names (a beat done by a thing, "a building collapses", is covered on the scene's people)."""
     beats = beats or split_beats(scene)
-    beat = beats[min(index * len(beats) // count, len(beats) - 1)]
+    facts = facts or read_scene(scene)
+    # The first shot establishes the first beat; the close coverage lands on the later beats, where a scene's
+    # people usually are (the climax), instead of spreading shots evenly.
+    covering = count - 1 if count >= 4 else count  # the closing wide has its own action
+    beat_index = min(len(beats) - 1, math.ceil(index * len(beats) / max(1, covering)))
+    beat = _lower_article(beats[beat_index])
     size, angle, movement, role = coverage_slot(index, count)
-    subject = subject_of(beat)
-    everyone = list(dict.fromkeys(subject_of(b) for b in beats))[:3]
-    # Medium and close shots are about people: a beat done by a thing (a building falls) is covered on whoever
-    # is there to see it.
-    people = [s for s in everyone if subject_kind(s) in ("person", "group")]
-    reactor = subject if subject in people else (people[0] if people else subject)
-    action = {
-        "establishing": f"Establishing: {beat}",
-        "reaction": f"Reaction: {reactor}, as {beat}" if reactor != subject else f"Reaction: {beat}",
-        "insert": f"Insert: detail of {subject}",
-        "closing wide": f"Pull out: {'; '.join(beats[-2:])}",
-    }.get(role, beat[0].upper() + beat[1:])
-    if role not in ("insert", "establishing") and size not in ("ELS", "LS") and reactor != subject:
-        action = f"On {reactor} as {beat}"[:200] if role != "reaction" else action
-    subjects = everyone if size in ("ELS", "LS") else [subject if role == "insert" else reactor]
+    people = beat_people(beat, facts.characters) or _nearest_people(beats, beat_index, facts)
+    thing = subject_of(beat)
+    thing = thing if subject_kind(thing) in ("structure", "vehicle") else ""
+    wide = size in ("ELS", "LS")
+    if wide:
+        subjects = [*([thing] if thing else []), *(facts.characters[:3] or people)]
+    else:
+        subjects = people[:2] or ([thing] if thing else ["figure"])
+    action = _action(role, beat, beats, people, facts)
     return Shot(number=index + 1, size=size, angle=angle, lens_mm=DEFAULT_LENS_MM[size], movement=movement,
-                subjects=subjects, action=action[:200], sound="", duration_s=DEFAULT_SECONDS[size])
+                subjects=list(dict.fromkeys(subjects))[:4], action=action[:200], sound="",
+                duration_s=DEFAULT_SECONDS[size])
+
+
+def _lower_article(beat: str) -> str:
+    first, _, rest = beat.partition(" ")
+    pronoun = first.lower() in {"she", "he", "they", "it", "we"}
+    return f"{first.lower()} {rest}" if (first.lower() in _DETERMINERS or pronoun) and rest else beat
+
+
+def _nearest_people(beats: list[str], index: int, facts: SceneFacts) -> list[str]:
+    """The people of the closest beat that names any: who is there to see a thing happen."""
+    order = sorted(range(len(beats)), key=lambda i: (abs(i - index), i < index))
+    for i in order:
+        found = beat_people(beats[i], facts.characters)
+        if found:
+            return found
+    return list(facts.characters[:1])
+
+
+def _action(role: str, beat: str, beats: list[str], people: list[str], facts: SceneFacts) -> str:
+    named = " and ".join(f"the {p}" if p.islower() else p for p in people[:2])
+    on_people = named and not beat_people(beat, people)
+    if role == "establishing":
+        return f"Establishing: {beat}"
+    if role == "insert":
+        detail = f"the {facts.props[0]}" if facts.props else _EVENT_DETAIL.get(next(iter(facts.events), ""), "hands")
+        return f"Insert: {detail}, as {beat}"
+    if role == "reaction":
+        return f"Reaction: {named}, as {beat}" if on_people else f"Reaction: {beat}"
+    if role == "closing wide":
+        return f"Pull out: {'; '.join(beats[-2:])}"
+    return f"On {named} as {beat}" if on_people else beat[0].upper() + beat[1:]
+
+
+# What an insert of each key event shows.
+_EVENT_DETAIL = {"collapse": "falling debris and dust", "explosion": "the blast's debris", "fire": "flames",
+                 "rain": "rain hitting the ground", "vehicles": "a wheel and headlights", "chase": "running feet",
+                 "run": "running feet", "fight": "clenched fists", "": "hands"}
 
 
 def fallback_shot_list(scene: str, count: int, style: str | None = None) -> ShotList:
     beats = split_beats(scene)
-    shots = [fallback_shot(scene, i, count, beats) for i in range(count)]
-    return ShotList(bible=fallback_bible(scene, style), shots=shots)
+    facts = read_scene(scene)
+    shots = [fallback_shot(scene, i, count, beats, facts) for i in range(count)]
+    return ShotList(bible=fallback_bible(scene, style, facts), shots=shots)

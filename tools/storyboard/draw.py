@@ -160,7 +160,7 @@ class Pose:
 
 
 def figure(draw: ImageDraw.ImageDraw, top: Point, unit: float, tone: tuple[int, ...], *, facing: int = 1,
-           pose: Pose | None = None, look: Look | None = None, face: bool = False) -> None:
+           pose: Pose | None = None, look: Look | None = None, face: bool = False, mood: str = "neutral") -> None:
     """A person seen from the front-ish: ink outline pass first, tone pass on top, so only the edge stays ink."""
     pose, look = pose or Pose.standing(), look or Look()
     x0, y0 = top
@@ -195,7 +195,7 @@ def figure(draw: ImageDraw.ImageDraw, top: Point, unit: float, tone: tuple[int, 
         draw.ellipse((head[0] - grow, head[1] - grow, head[2] + grow, head[3] + grow), fill=color)
     _hair(draw, head, unit, look, hair_tone, facing)
     if face:
-        _face(draw, head, unit, facing, outline)
+        _face(draw, head, unit, facing, outline, mood)
 
 
 def _hair(draw: ImageDraw.ImageDraw, head: tuple[float, ...], unit: float, look: Look, tone: tuple[int, ...],
@@ -215,18 +215,28 @@ def _hair(draw: ImageDraw.ImageDraw, head: tuple[float, ...], unit: float, look:
                      fill=tone)
 
 
-def _face(draw: ImageDraw.ImageDraw, head: tuple[float, ...], unit: float, facing: int, outline: float) -> None:
-    """Eyes, brows, nose and mouth: only drawn where the head is big enough to read them."""
+def _face(draw: ImageDraw.ImageDraw, head: tuple[float, ...], unit: float, facing: int, outline: float,
+          mood: str = "neutral") -> None:
+    """Eyes, brows, nose and mouth: only drawn where the head is big enough to read them. No smile: a board
+    does not know the scene's emotion beat by beat, so the mouth is neutral, or open with raised inner brows
+    in a tense scene (a disaster, a fight)."""
     cx = (head[0] + head[2]) / 2 + facing * 0.07 * unit
     eye_y = head[1] + 0.52 * unit
     width = max(1, round(outline * 0.6))
     for side in (-1, 1):
         ex = cx + side * 0.15 * unit
         draw.ellipse((ex - 0.06 * unit, eye_y - 0.025 * unit, ex + 0.06 * unit, eye_y + 0.025 * unit), fill=INK)
-        draw.arc((ex - 0.09 * unit, eye_y - 0.16 * unit, ex + 0.09 * unit, eye_y - 0.04 * unit), start=200, end=340,
-                 fill=INK, width=width)
+        if mood == "tense":  # brows pulled up toward the middle: fear, effort
+            inner, outer = ex - side * 0.08 * unit, ex + side * 0.09 * unit
+            draw.line([(outer, eye_y - 0.08 * unit), (inner, eye_y - 0.15 * unit)], fill=INK, width=width)
+        else:
+            draw.line([(ex - 0.09 * unit, eye_y - 0.11 * unit), (ex + 0.09 * unit, eye_y - 0.11 * unit)], fill=INK,
+                      width=width)
     nose_x = cx + facing * 0.03 * unit
     draw.line([(nose_x, eye_y + 0.06 * unit), (nose_x + facing * 0.04 * unit, eye_y + 0.2 * unit),
                (nose_x - facing * 0.01 * unit, eye_y + 0.22 * unit)], fill=PENCIL, width=width, joint="curve")
-    draw.arc((cx - 0.11 * unit, eye_y + 0.22 * unit, cx + 0.11 * unit, eye_y + 0.36 * unit), start=20, end=160,
-             fill=INK, width=width)
+    mouth_y = eye_y + 0.3 * unit
+    if mood == "tense":
+        draw.ellipse((cx - 0.06 * unit, mouth_y - 0.03 * unit, cx + 0.06 * unit, mouth_y + 0.05 * unit), fill=INK)
+    else:
+        draw.line([(cx - 0.09 * unit, mouth_y), (cx + 0.09 * unit, mouth_y)], fill=INK, width=width)

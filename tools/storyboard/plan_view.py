@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
 
 from PIL import ImageDraw
 
@@ -12,9 +11,7 @@ from tools.storyboard.draw import GUIDE, INK, PAPER, PENCIL, dashed, mix
 from tools.storyboard.overlay import Marker
 from tools.storyboard.schema import Shot
 from tools.storyboard.sets import FACADE_X, STREET_HALF_WIDTH, SetInfo
-
-if TYPE_CHECKING:
-    from tools.storyboard.sketch import Subject
+from tools.storyboard.subjects import Subject
 
 # Metres of ground across the frame at each shot size.
 SPAN_M = {"ELS": 90.0, "LS": 26.0, "MLS": 13.0, "MS": 7.0, "MCU": 4.5, "CU": 3.0, "ECU": 1.6}

@@ -52,11 +52,13 @@ class Plan:
         return self.fallback_shots > 0
 
 
-def plan_shots(llm: BaseChatModel | None, scene: str, count: int, style: str | None = None) -> Plan:
-    """Ask ``llm`` for ``count`` shots of ``scene``; without a model (or when it fails) use the fallback."""
+def plan_shots(llm: BaseChatModel | None, scene: str, count: int, style: str | None = None,
+               cues: tuple[str, ...] = ()) -> Plan:
+    """Ask ``llm`` for ``count`` shots of ``scene``; without a model (or when it fails) use the text's plan.
+    ``cues``: a screenplay's speaking characters."""
     started = time.perf_counter()
-    raw, tokens = _ask(llm, scene, count, style) if llm is not None else (None, 0)
-    result = repair_shot_list(raw, scene, count, style or DEFAULT_STYLE)
+    raw, tokens = ask_model(llm, scene, count, style) if llm is not None else (None, 0)
+    result = repair_shot_list(raw, scene, count, style or DEFAULT_STYLE, cues=cues)
     source = _source(result, asked=llm is not None)
     if result.repairs:
         logger.info("Shot list repaired (%s): %s", source, "; ".join(result.repairs[:8]))
@@ -79,7 +81,7 @@ def build_messages(scene: str, count: int, style: str | None) -> list[Any]:
     return [SystemMessage(SYSTEM_PROMPT), HumanMessage(request)]
 
 
-def _ask(llm: BaseChatModel, scene: str, count: int, style: str | None) -> tuple[Any, int]:
+def ask_model(llm: BaseChatModel, scene: str, count: int, style: str | None) -> tuple[Any, int]:
     """The model's shot list as parsed JSON (or None) and the tokens it wrote; a failing model never fails the
     storyboard."""
     tool = shot_list_tool(count)

@@ -49,6 +49,12 @@ class Bible(BaseModel):
     lighting: str = ""
     palette: str = ""
     style: str = ""
+    #: Read from the text (``scene.read_scene``), never from the model: "rain", "snow", "fog" or "".
+    weather: str = ""
+    #: The scene's key events ("collapse", "fire", "rain", "vehicles"...): drawn in every frame they belong to.
+    events: list[str] = Field(default_factory=list)
+    #: "tense" (a disaster, a fight: no smiles) or "neutral".
+    mood: str = "neutral"
 
 
 class Shot(BaseModel):
@@ -64,6 +70,12 @@ class Shot(BaseModel):
     #: Set by a revision: the frame's own seed and image prompt instead of the scene's.
     seed: int | None = None
     prompt: str | None = None
+    #: Which side of the action line (the 180° line) the camera stands: "A" (the scene's side) or "B" (across).
+    side: Literal["A", "B"] = "A"
+    #: Where the main subject moves or looks on screen: "left", "right" or "" (static, toward camera).
+    direction: Literal["left", "right", ""] = ""
+    #: A screenplay's lines spoken in this shot ("ANA: Get down!"), for the animatic's subtitles.
+    dialogue: list[str] = Field(default_factory=list)
 
     @property
     def spec(self) -> str:

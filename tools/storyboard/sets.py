@@ -9,12 +9,13 @@ from __future__ import annotations
 import math
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PIL import ImageDraw
 
 from tools.storyboard.camera import Camera, Vec
 from tools.storyboard.draw import GUIDE, INK, PAPER, PENCIL, SKY_NIGHT, dashed, mix
+from tools.storyboard.light import Lights, draw_flames, dust_billows
 
 _ROOM_WORDS = r"room|kitchen|office|bar|apartment|flat|bedroom|corridor|hallway|hall|interior|inside|restaurant|" \
               r"caf[eé]|lab|classroom|studio|cell|basement|attic|library|hospital ward|elevator|diner"
@@ -38,9 +39,17 @@ class SetInfo:
     night: bool
     effects: frozenset[str]
     seed: int
+    #: Practical lights found while drawing (lit after the night grade).
+    lights: Lights = field(default_factory=Lights, compare=False)
 
 
-def describe_set(location: str, time_of_day: str, action: str, seed: int) -> SetInfo:
+# The bible's scene events (read from the whole text) that a set draws in every frame.
+_EVENT_EFFECTS = {"collapse": "collapse", "explosion": "collapse", "fire": "smoke", "rain": "rain",
+                  "vehicles": "vehicles"}
+
+
+def describe_set(location: str, time_of_day: str, action: str, seed: int,
+                 events: tuple[str, ...] | list[str] = (), weather: str = "") -> SetInfo:
     text = f"{location} {action}".lower()
     if re.search(rf"\b({_ROOM_WORDS})\b", text):
         kind = "room"
@@ -49,8 +58,11 @@ def describe_set(location: str, time_of_day: str, action: str, seed: int) -> Set
     else:
         kind = "street"
     night = bool(re.search(r"night|midnight|dark|moon", f"{time_of_day} {location}".lower()))
-    effects = frozenset(name for name, pattern in EFFECTS.items() if re.search(pattern, action.lower()))
-    return SetInfo(kind, night, effects, seed)
+    effects = {name for name, pattern in EFFECTS.items() if re.search(pattern, action.lower())}
+    effects |= {_EVENT_EFFECTS[e] for e in events if e in _EVENT_EFFECTS}
+    if weather == "rain":
+        effects.add("rain")
+    return SetInfo(kind, night, frozenset(effects), seed)
 
 
 def draw_set(draw: ImageDraw.ImageDraw, camera: Camera, info: SetInfo, focus: Vec, stroke: float) -> None:
@@ -98,15 +110,20 @@ def _street(draw: ImageDraw.ImageDraw, camera: Camera, info: SetInfo, focus: Vec
         while z < far:
             length, height = rng.uniform(9, 20), rng.uniform(11, 34)
             hero = collapsing and side == hero_side and z <= focus[2] + 14 < z + length + 8
-            _facade(draw, camera, side, z, z + length, height, stroke, lean=0.3 if hero else 0.0, night=info.night)
+            _facade(draw, camera, side, z, z + length, height, stroke, lean=0.3 if hero else 0.0, info=info)
             if hero:
                 _rubble(draw, camera, side, (z, z + length), height, rng, stroke)
+            if "smoke" in info.effects and side == hero_side and z <= focus[2] + 10 < z + length + 8:
+                _burning(draw, camera, side, z, height, info)
             z += length + rng.uniform(0.0, 1.5)
-        _lamps(draw, camera, side * (FACADE_X - 1.1), stroke, info.night)
+        _lamps(draw, camera, side * (FACADE_X - 1.1), stroke, info)
+    if collapsing:
+        _street_dust(draw, camera, focus, rng, stroke)
 
 
 def _facade(draw: ImageDraw.ImageDraw, camera: Camera, side: int, z0: float, z1: float, height: float,
-            stroke: float, lean: float, night: bool) -> None:
+            stroke: float, lean: float, info: SetInfo) -> None:
+    night = info.night
     x = side * FACADE_X
     top = x - side * lean * height  # a leaning facade tips its top over the street
 
@@ -123,7 +140,10 @@ def _facade(draw: ImageDraw.ImageDraw, camera: Camera, side: int, z0: float, z1:
         v0, v1 = (f * 3.3 - 0.2) / height, (f * 3.3 + 1.5) / height
         for b in range(bays):
             za, zb = z0 + (b + 0.3) * (z1 - z0) / bays, z0 + (b + 0.75) * (z1 - z0) / bays
-            _poly(draw, camera, [at(v0, za), at(v0, zb), at(v1, zb), at(v1, za)], window, None, stroke)
+            pane = [at(v0, za), at(v0, zb), at(v1, zb), at(v1, za)]
+            _poly(draw, camera, pane, window, None, stroke)
+            if night and not lean and (f * 7 + b * 3 + int(z0)) % 5 == 0:  # some flats have their lights on
+                info.lights.windows.append(camera.polygon(pane))
     if lean:  # cracks running up the failing wall
         for za in (z0 + (z1 - z0) * 0.3, z0 + (z1 - z0) * 0.7):
             points = [at(0.1 + 0.16 * i, za + (1.2 if i % 2 else -1.2)) for i in range(6)]
@@ -163,7 +183,36 @@ def cloud(draw: ImageDraw.ImageDraw, billows: list[tuple[tuple[float, float], fl
         draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
 
 
-def _lamps(draw: ImageDraw.ImageDraw, camera: Camera, x: float, stroke: float, night: bool) -> None:
+def _burning(draw: ImageDraw.ImageDraw, camera: Camera, side: int, z: float, height: float, info: SetInfo) -> None:
+    """Flames out of the lower windows of the building by the action."""
+    base = camera.project((side * FACADE_X, 3.0, z + 4.0))
+    if base is not None:
+        tall = 4.0 * camera.scale_at((side * FACADE_X, 3.0, z + 4.0))
+        draw_flames(draw, base, tall, info.seed)
+        info.lights.flames.append((base[0], base[1] - tall / 2, tall))
+
+
+def _street_dust(draw: ImageDraw.ImageDraw, camera: Camera, focus: Vec, rng: random.Random, stroke: float) -> None:
+    """A dust cloud rolling down the street from the collapse, behind the figures at the action."""
+    points = dust_billows(rng, 38, (-FACADE_X, FACADE_X), (focus[2] + 3.0, focus[2] + 30.0), (0.2, 5.0))
+    billows = []
+    for x, y, z, r in sorted(points, key=lambda p: -p[2]):
+        center = camera.project((x, y, z))
+        if center is not None:
+            billows.append((center, r * camera.scale_at((x, y, z))))
+    cloud(draw, billows, mix(PAPER, PENCIL, 0.16), max(1.0, stroke * 1.2))
+    for _ in range(30):  # chunks on the road
+        point = (rng.uniform(-STREET_HALF_WIDTH, STREET_HALF_WIDTH), 0.0, rng.uniform(focus[2] + 1, focus[2] + 14))
+        center = camera.project(point)
+        if center is not None:
+            size = rng.uniform(0.15, 0.5) * camera.scale_at(point)
+            draw.polygon([(center[0] - size, center[1]), (center[0] - size * 0.3, center[1] - size * 0.8),
+                          (center[0] + size, center[1] - size * 0.2), (center[0] + size * 0.6, center[1])],
+                         fill=mix(PENCIL, INK, 0.5))
+
+
+def _lamps(draw: ImageDraw.ImageDraw, camera: Camera, x: float, stroke: float, info: SetInfo) -> None:
+    night = info.night
     for z in range(6, 120, 18):
         foot, head = (x, 0.0, float(z)), (x, 5.5, float(z))
         pole = camera.segment(foot, head)
@@ -178,9 +227,7 @@ def _lamps(draw: ImageDraw.ImageDraw, camera: Camera, x: float, stroke: float, n
         if r > camera.height * 0.015:  # a lamp right over the camera only clutters the frame's edge
             continue
         if night:
-            glow = r * 2.2
-            draw.ellipse((lamp[0] - glow, lamp[1] - glow, lamp[0] + glow, lamp[1] + glow), outline=GUIDE,
-                         width=max(1, round(stroke)))
+            info.lights.lamps.append((lamp[0], lamp[1], r))
         draw.ellipse((lamp[0] - r, lamp[1] - r, lamp[0] + r, lamp[1] + r), fill=PAPER, outline=INK,
                      width=max(1, round(stroke)))
 

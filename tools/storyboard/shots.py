@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from tools.storyboard.coverage import fallback_bible, fallback_shot, seeded_look, split_beats, stable_seed
+from tools.storyboard.scene import mentioned, read_scene
 from tools.storyboard.schema import (
     ANGLES,
     DEFAULT_LENS_MM,
@@ -132,24 +133,34 @@ def _close_truncated(body: str) -> str | None:
     return body[: end + 1] + "".join(reversed(still_open))
 
 
-def repair_shot_list(raw: Any, scene: str, count: int, style: str | None = None) -> RepairResult:
-    """A valid list of exactly ``count`` shots from the model's parsed output (anything, None included)."""
+def repair_shot_list(raw: Any, scene: str, count: int, style: str | None = None,
+                     cues: tuple[str, ...] = ()) -> RepairResult:
+    """A valid list of exactly ``count`` shots from the model's parsed output (anything, None included).
+
+    Where the model and the text disagree the text wins: characters and subjects the scene never names
+    ("Alice", "Bob") are dropped, the people a shot's action names are added to its subjects, and the time of
+    day, weather and events come from the text.
+    """
     notes: list[str] = []
     data = raw if isinstance(raw, dict) else {"shots": raw} if isinstance(raw, list) else {}
     if not data:
         notes.append("the model's output held no JSON shot list")
-    bible = repair_bible(data.get("bible"), scene, style, notes)
+    facts = read_scene(scene, cues)
+    known = " ".join([scene, *cues])  # what the text names: its words and the script's cues
+    bible = repair_bible(data.get("bible"), scene, style, notes, facts)
     beats = split_beats(scene)
     items = [item for item in _shot_items(data) if isinstance(item, dict)]
     if len(items) > count:
         notes.append(f"kept the first {count} of {len(items)} shots")
         items = items[:count]
-    shots = [_repair_shot(item, fallback_shot(scene, i, count, beats), notes) for i, item in enumerate(items)]
+    shots = [_repair_shot(item, fallback_shot(scene, i, count, beats, facts), notes)
+             for i, item in enumerate(items)]
     filled = count - len(shots)
     if filled:
         notes.append(f"added {filled} shot(s) from the coverage pattern")
-        shots += [fallback_shot(scene, i, count, beats) for i in range(len(shots), count)]
-    shots = _vary_thin_list(shots, scene, beats, notes)
+        shots += [fallback_shot(scene, i, count, beats, facts) for i in range(len(shots), count)]
+    shots = _vary_thin_list(shots, scene, beats, notes, facts)
+    shots = [true_to_text(shot, known, bible, notes) for shot in shots]
     for number, shot in enumerate(shots, start=1):
         if shot.number != number:
             notes.append(f"renumbered shot {shot.number} as {number}")
@@ -174,8 +185,9 @@ def _shot_items(data: dict[str, Any]) -> list[Any]:
                  and isinstance(value[0], dict) and "name" not in value[0]), [])
 
 
-def repair_bible(raw: Any, scene: str, style: str | None, notes: list[str]) -> Bible:
-    fallback = fallback_bible(scene, style)
+def repair_bible(raw: Any, scene: str, style: str | None, notes: list[str], facts: Any = None) -> Bible:
+    facts = facts or read_scene(scene)
+    fallback = fallback_bible(scene, style, facts)
     data = raw if isinstance(raw, dict) else {}
     checks = {"location": lambda t: plausible_location(t, scene), "time_of_day": plausible_time,
               "lighting": plausible_description, "palette": plausible_description}
@@ -189,8 +201,36 @@ def repair_bible(raw: Any, scene: str, style: str | None, notes: list[str]) -> B
         values[key] = text if text and plausible(text) else getattr(fallback, key)
     if style:  # the caller's style wins over the model's
         values["style"] = style
-    values["characters"] = _repair_characters(data.get("characters"), scene, fallback, notes)
+    if fallback.time_of_day != values["time_of_day"] and facts.time_stated:
+        notes.append(f"bible: time_of_day {values['time_of_day'][:20]!r} -> {fallback.time_of_day} (the text says so)")
+        values.update(time_of_day=fallback.time_of_day, lighting=fallback.lighting, palette=fallback.palette)
+    values["characters"] = _repair_characters(data.get("characters"), " ".join([scene, *facts.characters]),
+                                              fallback, notes)
+    values.update(weather=fallback.weather, events=fallback.events, mood=fallback.mood)
     return Bible(**values)
+
+
+def in_text(subject: str, scene: str) -> bool:
+    """Whether the scene's text names ``subject`` (a word of it, singular or plural): "Alice" is not in
+    "a woman pulls a child from the dust"."""
+    words = [w for w in re.findall(r"[^\W\d_]+", subject) if len(w) > 2 and w.lower() not in {"the", "and"}]
+    return bool(words) and any(mentioned(w, scene) for w in words)
+
+
+def true_to_text(shot: Shot, scene: str, bible: Bible, notes: list[str]) -> Shot:
+    """The shot with only subjects the scene names, plus every character its action names."""
+    kept = [s for s in shot.subjects if in_text(s, scene) or s == "figure"]
+    dropped = [s for s in shot.subjects if s not in kept]
+    if dropped:
+        notes.append(f"shot {shot.number}: dropped subjects the scene never names {dropped[:3]}")
+    named = [c.name for c in bible.characters if mentioned(c.name, shot.action)]
+    missing = [n for n in named if not any(mentioned(n, s) for s in kept)]
+    if missing:
+        notes.append(f"shot {shot.number}: added {missing} (its action names them)")
+    subjects = list(dict.fromkeys([*kept, *missing]))[:4]
+    if not subjects:
+        subjects = [c.name for c in bible.characters[:2]] or ["figure"]
+    return shot if subjects == shot.subjects else shot.model_copy(update={"subjects": subjects})
 
 
 def _repair_characters(raw: Any, scene: str, fallback: Bible, notes: list[str]) -> list[Character]:
@@ -201,8 +241,8 @@ def _repair_characters(raw: Any, scene: str, fallback: Bible, notes: list[str]) 
         name = _text(item.get("name") if isinstance(item, dict) else item, 40)
         if not name or any(c.name.lower() == name.lower() for c in characters):
             continue
-        if not plausible_character(name, scene):
-            notes.append(f"bible: dropped character {name[:30]!r}")
+        if not plausible_character(name, scene) or not in_text(name, scene):
+            notes.append(f"bible: dropped character {name[:30]!r} (the scene never names it)")
             continue
         look = _text(item.get("look") or item.get("description"), 120) if isinstance(item, dict) else ""
         # A look too thin to draw from ("dark", "previs") gets a seeded one, fixed for the scene.
@@ -282,7 +322,8 @@ def _subjects(raw: Any) -> list[str]:
     return [name for name in names if name][:4]
 
 
-def _vary_thin_list(shots: list[Shot], scene: str, beats: list[str], notes: list[str]) -> list[Shot]:
+def _vary_thin_list(shots: list[Shot], scene: str, beats: list[str], notes: list[str], facts: Any = None
+                    ) -> list[Shot]:
     """A list that is one shot repeated (same size, or the same action) gets the coverage pattern's framing."""
     count = len(shots)
     if count < 4:
@@ -296,7 +337,7 @@ def _vary_thin_list(shots: list[Shot], scene: str, beats: list[str], notes: list
         return shots
     varied = []
     for i, shot in enumerate(shots):
-        pattern = fallback_shot(scene, i, count, beats)
+        pattern = fallback_shot(scene, i, count, beats, facts)
         update: dict[str, Any] = {}
         if sizes_thin:
             update.update(size=pattern.size, angle=pattern.angle, movement=pattern.movement,

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
 from tools.storyboard.camera import CLOSE_SIZES, DUTCH_DEGREES, HEAD_M, PERSON_M, Camera, Vec, frame_camera
-from tools.storyboard.coverage import stable_seed, subject_kind
-from tools.storyboard.draw import INK, PAPER, PENCIL, TONES, Look, Pose, figure, mix
+from tools.storyboard.coverage import stable_seed
+from tools.storyboard.draw import INK, PAPER, PENCIL, Pose, figure, mix
+from tools.storyboard.light import draw_flames, draw_rain, grade_night, light_practicals
 from tools.storyboard.overlay import Marker, annotate_frame
 from tools.storyboard.plan_view import draw_plan
 from tools.storyboard.schema import Bible, Shot
-from tools.storyboard.sets import ROOM_CEILING_M, SetInfo, describe_set, draw_set
+from tools.storyboard.sets import ROOM_CEILING_M, SetInfo, cloud, describe_set, draw_set
+from tools.storyboard.subjects import Subject, cast
 
 ASPECTS = {"16:9": 16 / 9, "2.39:1": 2.39, "1.85:1": 1.85, "9:16": 9 / 16, "4:3": 4 / 3, "1:1": 1.0}
 SUPERSAMPLE = 2
@@ -46,29 +47,6 @@ def frame_size(aspect: str, long_side: int = 768, multiple: int = 8) -> tuple[in
     return max(multiple, round(width / multiple) * multiple), max(multiple, round(height / multiple) * multiple)
 
 
-@dataclass
-class Subject:
-    kind: str  # "person" | "group" | "vehicle" | "structure" | "prop"
-    name: str
-    look: Look
-    tone: tuple[int, ...]
-
-
-def cast(shot: Shot, bible: Bible) -> list[Subject]:
-    """The shot's subjects with the looks and tones their characters keep in every frame of the scene."""
-    subjects = []
-    for name in shot.subjects[:4] or ["figure"]:
-        index = next((i for i, c in enumerate(bible.characters)
-                      if c.name.lower() in name.lower() or name.lower() in c.name.lower()), None)
-        if index is not None:
-            character = bible.characters[index]
-            subjects.append(Subject("person", character.name, Look.from_text(character.look),
-                                    TONES[index % len(TONES)]))
-        else:
-            subjects.append(Subject(subject_kind(name), name, Look(), TONES[1]))
-    return subjects
-
-
 def render_sketch(shot: Shot, bible: Bible, aspect: str = "16:9", long_side: int = 768, *, annotate: bool = True,
                   seed: int = 0) -> Image.Image:
     """The frame of ``shot`` as line art, ``aspect`` wide; ``seed`` fixes the set's random details."""
@@ -79,14 +57,24 @@ def render_sketch(shot: Shot, bible: Bible, aspect: str = "16:9", long_side: int
     image = Image.new("RGB", canvas_size, PAPER)
     draw = ImageDraw.Draw(image)
     stroke = max(1.0, h / 360)
-    info = describe_set(bible.location, bible.time_of_day, shot.action, seed)
+    info = describe_set(bible.location, bible.time_of_day, shot.action, seed, bible.events, bible.weather)
     subjects = cast(shot, bible)
     if shot.angle == "overhead":
         markers = draw_plan(draw, shot, subjects, info, (w, h), stroke)
+        if info.night:
+            grade_night(image)
     else:
         camera, feet = frame_camera(shot, w, h, canvas_size, ceiling=ROOM_CEILING_M if info.kind == "room" else None)
         draw_set(draw, camera, info, feet, stroke)
-        markers = _draw_subjects(draw, camera, shot, subjects, info, feet, stroke)
+        if info.night:  # the set darkens, its practicals glow, and the figures go on top as silhouettes
+            grade_night(image)
+            light_practicals(image, info.lights)
+        if _is_event_insert(shot, info):
+            markers = [_event_detail(draw, camera, info, stroke)]
+        else:
+            markers = _draw_subjects(draw, camera, shot, subjects, info, feet, stroke, bible.mood)
+    if "rain" in info.effects:
+        draw_rain(draw, canvas_size, info.seed + shot.number, stroke, info.night)
     if roll:
         image, markers = _apply_roll(image, markers, roll, (w, h))
     image = image.reduce(SUPERSAMPLE)
@@ -112,8 +100,31 @@ def _apply_roll(image: Image.Image, markers: list[Marker], roll: float, size: tu
     return rotated.crop((left, top, left + size[0], top + size[1])), moved
 
 
+def _is_event_insert(shot: Shot, info: SetInfo) -> bool:
+    return shot.size == "ECU" and shot.action.lower().startswith("insert") and bool(
+        info.effects & {"collapse", "smoke"})
+
+
+def _event_detail(draw: ImageDraw.ImageDraw, camera: Camera, info: SetInfo, stroke: float) -> Marker:
+    """The insert of a disaster: debris falling through dust (a collapse), or flames (a fire)."""
+    w, h = camera.width, camera.height
+    rng = random.Random(stable_seed(info.seed, "insert"))
+    if "smoke" in info.effects and "collapse" not in info.effects:
+        draw_flames(draw, (w * 0.5, h * 0.95), h * 0.8, info.seed)
+        return Marker(w * 0.5, h * 0.2, h / 8, 1, None, False)
+    billows = [((rng.uniform(0, w), rng.uniform(h * 0.35, h)), rng.uniform(0.08, 0.2) * h) for _ in range(26)]
+    cloud(draw, billows, mix(PAPER, PENCIL, 0.25 if not info.night else 0.4), max(1.0, stroke * 1.4))
+    for _ in range(22):
+        x, y, size = rng.uniform(0, w), rng.uniform(0, h * 0.9), rng.uniform(0.02, 0.07) * h
+        turn = rng.uniform(0, math.pi)
+        corners = [(x + size * math.cos(turn + k * math.pi / 2), y + size * math.sin(turn + k * 1.6)) for k in range(4)]
+        draw.polygon(corners, fill=mix(PENCIL, INK, 0.5), outline=INK)
+        draw.line([(x, y - size * 3), (x, y - size * 1.3)], fill=PENCIL, width=max(1, round(stroke)))  # falling
+    return Marker(w * 0.5, h * 0.2, h / 8, 1, None, False)
+
+
 def _draw_subjects(draw: ImageDraw.ImageDraw, camera: Camera, shot: Shot, subjects: list[Subject], info: SetInfo,
-                   feet: Vec, stroke: float) -> list[Marker]:
+                   feet: Vec, stroke: float, mood: str = "neutral") -> list[Marker]:
     main = subjects[0]
     if shot.size in CLOSE_SIZES | {"MS"} and main.kind in ("structure", "prop"):
         return [_detail(draw, camera, main, info, stroke)]
@@ -126,7 +137,7 @@ def _draw_subjects(draw: ImageDraw.ImageDraw, camera: Camera, shot: Shot, subjec
     markers: list[Marker] = []
     for subject, position, face_dir in placed:
         fade = min(0.55, max(0.0, (camera.depth(position) - main_depth) / 25)) if subject.kind == "group" else 0.0
-        marker = _draw_one(draw, camera, shot, subject, position, face_dir, running, info, stroke, fade)
+        marker = _draw_one(draw, camera, shot, subject, position, face_dir, running, info, stroke, fade, mood)
         if marker is None:
             continue
         # The main subject's marker goes first: only it gets a movement arrow; the others keep their labels.
@@ -149,6 +160,11 @@ def _place(shot: Shot, subjects: list[Subject], feet: Vec, facing: int, seed: in
             spot: Vec = (x, 0.0, z)
         elif subject.kind == "vehicle":
             spot = (-x * 0.5 - facing * 2.0, 0.0, z + 5.0)
+        elif shot.size in CLOSE_SIZES and subject.stature < 1:
+            # A child in a close two-shot is held up beside the adult, its head a little lower.
+            near = z
+            half_width = near * 18 / shot.lens_mm  # half the frame's width in metres at that distance
+            spot = (x + half_width * (0.55 if x <= 0 else -0.55), 0.0, near)
         elif shot.size in CLOSE_SIZES:
             # The other side of the frame at the same distance: a two-shot (a centred frame puts them aside).
             spot = (-x * 0.9 if abs(x) > 0.15 else x - facing * 0.7, 0.0, z)
@@ -166,31 +182,33 @@ def _place(shot: Shot, subjects: list[Subject], feet: Vec, facing: int, seed: in
 
 
 def _draw_one(draw: ImageDraw.ImageDraw, camera: Camera, shot: Shot, subject: Subject, feet: Vec, facing: int,
-              running: bool, info: SetInfo, stroke: float, fade: float) -> Marker | None:
+              running: bool, info: SetInfo, stroke: float, fade: float, mood: str = "neutral") -> Marker | None:
     if subject.kind == "vehicle":
         return _car(draw, camera, subject, feet, facing, stroke)
-    head_top = camera.project((feet[0], PERSON_M, feet[2]))
+    # In a close two-shot a child is held or crouched to: drawn at nearly the adult's eye line, or off frame.
+    tall = PERSON_M * (max(subject.stature, 0.88) if shot.size in CLOSE_SIZES else subject.stature)
+    head_top = camera.project((feet[0], tall, feet[2]))
     if head_top is None:
         return None
-    unit = HEAD_M * camera.scale_at((feet[0], PERSON_M, feet[2]))
+    unit = tall / 8 * camera.scale_at((feet[0], tall, feet[2]))
     tone = mix(subject.tone, PAPER, fade)
-    if info.night:
-        tone = mix(tone, INK, 0.15)
+    if info.night:  # silhouettes against the graded set; close faces keep enough tone to read
+        tone = mix(tone, INK, 0.5 if shot.size in CLOSE_SIZES else 0.75)
     pose = Pose.running() if running and shot.size not in CLOSE_SIZES else Pose.standing()
-    _contact_shadow(draw, camera, feet)
+    _contact_shadow(draw, camera, feet, info.night)
     figure(draw, head_top, unit, tone, facing=facing, pose=pose, look=subject.look,
-           face=unit > camera.height * 0.09)
+           face=unit > camera.height * 0.09, mood=mood)
     label = subject.name if subject.kind == "person" and subject.name.lower() != "figure" else None
     return Marker(head_top[0], head_top[1], unit, facing, label, running and subject.kind != "vehicle")
 
 
-def _contact_shadow(draw: ImageDraw.ImageDraw, camera: Camera, feet: Vec) -> None:
+def _contact_shadow(draw: ImageDraw.ImageDraw, camera: Camera, feet: Vec, night: bool = False) -> None:
     """A soft ellipse on the ground: figures without one float above the street."""
     left, right = camera.project((feet[0] - 0.45, 0.0, feet[2])), camera.project((feet[0] + 0.45, 0.0, feet[2]))
     back, front = camera.project((feet[0], 0.0, feet[2] + 0.3)), camera.project((feet[0], 0.0, feet[2] - 0.3))
     if left and right and back and front:
         box = (left[0], min(back[1], front[1]), right[0], max(back[1], front[1]) + 1)
-        draw.ellipse(box, fill=mix(PAPER, PENCIL, 0.35))
+        draw.ellipse(box, fill=mix(INK, PAPER, 0.12) if night else mix(PAPER, PENCIL, 0.35))
 
 
 def _car(draw: ImageDraw.ImageDraw, camera: Camera, subject: Subject, feet: Vec, facing: int,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from tools.storyboard.diffusion import (
 from tools.storyboard.files import now_iso, provenance, safe_slug, save_png
 from tools.storyboard.overlay import annotate_frame
 from tools.storyboard.planner import Plan, plan_shots
+from tools.storyboard.previs import export_previs
 from tools.storyboard.schema import DEFAULT_LENS_MM, MAX_SHOTS, Bible, Shot
 from tools.storyboard.sheet import SheetHeader, compose_panel, compose_sheet, save_pdf, sheet_columns, write_csv
 from tools.storyboard.sketch import frame_size, parse_aspect, render_sketch
@@ -89,13 +91,17 @@ class Storyboarder:
 
     # -- making a storyboard ------------------------------------------------------------------------------
     def create(self, scene: str, shots: int = DEFAULT_SHOTS, aspect: str = "16:9", style: str | None = None,
-               seed: int | None = None, out_dir: str | Path | None = None) -> Storyboard:
+               seed: int | None = None, out_dir: str | Path | None = None, *, cues: Sequence[str] = (),
+               dialogue: Sequence[str] = (), heading: str = "", animatic: bool = True) -> Storyboard:
+        """A board of ``scene``. From a screenplay: ``cues`` (its speakers), ``dialogue`` ("ANA: Get down!",
+        spread over the shots in order) and ``heading``; ``animatic=False`` skips the MP4/GIF."""
         notices: list[str] = []
         scene, count, aspect_name = self._check_request(scene, shots, aspect, notices)
         if self._retry_renderer is not None:
             self._renderer, self._renderer_error, self._retry_renderer = self._retry_renderer, None, None
         started = time.perf_counter()
-        plan = plan_shots(self.llm if self.use_llm else None, scene, count, style)
+        plan = plan_shots(self.llm if self.use_llm else None, scene, count, style, cues=tuple(cues))
+        plan.shot_list.shots = with_dialogue(plan.shot_list.shots, list(dialogue))
         if plan.source == "fallback" and self.use_llm:
             notices.append("The chat model gave no usable shot list; the shots follow a standard coverage pattern.")
         elif plan.fallback_shots:
@@ -104,6 +110,7 @@ class Storyboarder:
         characters = plan.shot_list.bible.characters
         seeds = Seeds(scene_seed, {c.name: stable_seed(scene_seed, c.name) for c in characters})
         board = _new_board(scene, plan, aspect_name, seeds, self._out_dir(scene, out_dir), style, notices)
+        board.heading, board.speakers = heading, list(cues)
         frames_started = time.perf_counter()
         renderer = self._diffusion_renderer(notices)
         for shot in board.shots:
@@ -117,6 +124,9 @@ class Storyboarder:
         board.image_model = renderer.model if renderer and "diffusion" in board.frame_renderers else ""
         board.timings["frames_s"] = time.perf_counter() - frames_started
         self._export(board)
+        previs_started = time.perf_counter()
+        export_previs(board, self.long_side, animatic)
+        board.timings["previs_s"] = time.perf_counter() - previs_started
         board.timings["total_s"] = time.perf_counter() - started
         self._write_json(board)
         return board
@@ -147,6 +157,7 @@ class Storyboarder:
                         frame_seeds=_replaced(board.frame_seeds, index, frame_seed),
                         prompts=_replaced(board.prompts, index, image_prompt), notices=board.notices + notices)
         self._export(board)
+        export_previs(board, self.long_side, board.animatic_mp4 is not None or board.animatic_gif is not None)
         self._write_json(board)
         return board
 
@@ -295,6 +306,29 @@ def _header(board: Storyboard) -> SheetHeader:
 def _for_drawing(shot: Shot) -> Shot:
     """The shot as the sketch sees it: a revision's prompt adds to the action (say, "rain" or "fire")."""
     return shot.model_copy(update={"action": f"{shot.action} {shot.prompt}"}) if shot.prompt else shot
+
+
+def with_dialogue(shots: list[Shot], lines: list[str]) -> list[Shot]:
+    """The scene's lines spread over its shots in order, skipping the establishing shot and inserts where
+    there are enough other shots. The text wins: a shot carrying a line shows its speaker (a close shot becomes
+    the speaker's single), and the first line also becomes the shot's sound."""
+    if not lines:
+        return shots
+    talking = [i for i, s in enumerate(shots) if s.size not in ("ELS", "ECU")] or list(range(len(shots)))
+    per_shot: dict[int, list[str]] = {}
+    for k, line in enumerate(lines):
+        per_shot.setdefault(talking[min(k * len(talking) // len(lines), len(talking) - 1)], []).append(line)
+    return [_speaking(s, per_shot[i]) if i in per_shot else s for i, s in enumerate(shots)]
+
+
+def _speaking(shot: Shot, lines: list[str]) -> Shot:
+    speaker, _, text = lines[0].partition(": ")
+    update: dict[str, Any] = {"dialogue": lines, "sound": shot.sound or lines[0][:120]}
+    if shot.size in CLOSE_SIZES and speaker:
+        update.update(subjects=[speaker], action=f"{speaker}: \"{text[:150]}\"")
+    elif speaker and speaker not in shot.subjects:
+        update["subjects"] = [speaker, *shot.subjects][:4]
+    return shot.model_copy(update=update)
 
 
 def _frame_path(folder: Path, number: int, revision: bool) -> Path:
