@@ -225,6 +225,7 @@ def test_markdown_and_csv_exports(titles, tmp_path):
 def test_the_agent_entry_point_returns_text_and_data(titles, tmp_path):
     text, data = agent_draft_ads(titles, "Jaws", tone="dark", export_dir=tmp_path)
     assert text.startswith("Ad drafts for Jaws (1975)") and data["found"] and data["checks"]["length"]["passed"]
-    assert len(data["files"]) == 2 and all(Path(f).is_file() for f in data["files"])
+    assert len(data["files"]) == 5 and all(Path(f).is_file() for f in data["files"])  # .md, .csv, 3 key-art PNGs
+    assert set(data["key_art"]) == {"poster", "tile", "square"} and data["lead_genre"] == "thriller"
     text, data = agent_draft_ads(titles, "Jawz 3000 Megashark")
     assert not data["found"] and "not in the catalog" in text

@@ -130,7 +130,10 @@ class Facts:
 
     @property
     def country(self) -> str:
-        return self.title.countries[0] if self.title.countries else ""
+        """The first country as copy says it ("the United States")."""
+        name = self.title.countries[0] if self.title.countries else ""
+        plural = name.endswith(("States", "Kingdom", "Union", "Netherlands", "Philippines", "Republic", "Emirates"))
+        return f"the {name}" if plural and not name.startswith("the ") else name
 
     @property
     def runtime(self) -> str:

@@ -154,7 +154,9 @@ class AdWriter:
         notes += _language_notes(language)
         fields: dict[str, str] = {}
         if self.llm is not None:
-            messages = build_messages(facts, request.tone or tone_used.name, request.audience, request.text, language)
+            genres = [g.lower() for g in checker.lead.leads] if self.meaning else None
+            messages = build_messages(facts, request.tone or tone_used.name, request.audience, request.text, language,
+                                      genres=genres, audience_note=fit.phrase.strip() if self.meaning else "")
             fields, model_note = ask_model(self.llm, messages)
             notes += filter(None, [model_note])
         for draft in _model_drafts(session, writer, fields):
@@ -171,7 +173,8 @@ class AdWriter:
                         session.drafts, outcomes, notes, session.attempts, bool(fields),
                         time.perf_counter() - started, lead_genre=facts.genre if title.genres else "",
                         lead_genre_reason=checker.lead.reason if self.meaning else "first listed genre",
-                        warnings=warnings, dropped=session.dropped[:MAX_DROPPED_LISTED])
+                        warnings=warnings, dropped=session.dropped[:MAX_DROPPED_LISTED],
+                        template_tone=tone_used.name)
 
 
 def _model_drafts(session: _Session, writer: TemplateWriter, fields: dict[str, str]) -> list[Draft]:

@@ -81,6 +81,8 @@ class AdDrafts:
     dropped: list[tuple[str, str, str]] = field(default_factory=list)
     #: Key-art files by shape ("poster", "tile", "square"), once drawn.
     key_art: dict[str, str] = field(default_factory=dict)
+    #: The tone the template drafts (and the key art's look) use: the asked one, or the genre's when it clashed.
+    template_tone: str = ""
 
     @property
     def passed(self) -> bool:
