@@ -294,6 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="agent: only the first N labelled messages; ads: the first N titles")
     p.add_argument("--variant", choices=["both", "intent", "llm"], default="both",
                    help="agent: with the intent check, the LLM alone, or both (default)")
+    p.add_argument("--titles", type=int, help="ads: how many catalog titles (default 40)")
+    p.add_argument("--no-model", action="store_true", help="ads: template drafts only (no chat model)")
     p.add_argument("--sessions", type=int, help="app: concurrent chat sessions (default 20)")
     p.add_argument("--model", choices=["scripted", "embedded"], default="scripted",
                    help="app: a scripted chat model (default; measures the app) or the settings' real model")

@@ -22,6 +22,7 @@ ADULT_RATINGS = frozenset({"R", "NC-17", "X", "TV-MA", "18", "R18"})
 TEEN_RATINGS = frozenset({"PG-13", "TV-14", "M", "15", "12A"})
 # Genres whose usual fare frightens or upsets young children, even under a PG.
 INTENSE = frozenset({"Horror", "Thriller", "War", "Crime"})
+SCARY = frozenset({"Horror", "Thriller"})
 # Tones that read as light-hearted, and the genres they misrepresent.
 LIGHT_TONES = frozenset({"playful", "funny", "fun", "lighthearted", "light", "whimsical", "cheerful", "quirky",
                          "silly", "goofy", "comedic", "humorous", "family"})
@@ -72,7 +73,10 @@ def audience_fit(title: Title, lead: LeadGenre, audience: str, tone: str) -> Aud
     """Warnings for a plan that does not fit the title, and the audience phrase copy may honestly use."""
     fit = AudienceFit(audience, _plain_phrase(audience))
     rating = title.maturity_rating.upper().replace(" ", "")
-    intense = [g for g in lead.leads if g in INTENSE]
+    # Under a kid rating only a frightening lead genre needs care (a PG wartime romance does not); with no
+    # rating at all, any intense lead genre does. A G rating is trusted.
+    scary = SCARY if rating else INTENSE
+    intense = [g for g in lead.leads[:1] if g in scary] if rating not in ("G", "TV-Y", "TV-G", "U") else []
     label = f"{title.label} is rated {title.maturity_rating}" if rating else f"{title.label} has no maturity rating"
     if is_family(audience):
         if rating in ADULT_RATINGS:

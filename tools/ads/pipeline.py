@@ -63,8 +63,9 @@ class _Session:
         """
         problems = self.checker.check(fmt, text)
         failed = tuple(name for name in self.checker.enforced if problems[name])
-        if record:
-            as_written = tuple(dict.fromkeys((*failed, *(["length"] if mended else []))))
+        if record:  # every check counts in the statistics, enforced or not (the baseline's meaning checks too)
+            every = tuple(name for name in CHECKS if problems[name])
+            as_written = tuple(dict.fromkeys((*every, *(["length"] if mended else []))))
             self.attempts.append(Attempt(fmt, source, not as_written, as_written))
             if mended:
                 self.outcomes["length"].failed_before_repair += "length" not in failed
