@@ -44,6 +44,11 @@ class AudienceFit:
     #: The tone the template drafts use instead of the asked one ("" to keep it).
     tone_override: str = ""
 
+    @property
+    def not_for_children(self) -> bool:
+        """Whether the phrase had to step away from a family pitch (copy must not promise family fun)."""
+        return self.phrase in (" for adults", " for teens and up", " for older kids and up")
+
 
 def clean_field(value: str, name: str, warnings: list[str]) -> str:
     """A tone or audience as plain words; "" (with a warning) when it reads like instructions or is no words."""

@@ -335,14 +335,14 @@ class DraftChecker:
     pipeline, which the benchmark measures as its baseline).
     """
 
-    def __init__(self, facts: Facts, enforce_meaning: bool = True):
+    def __init__(self, facts: Facts, enforce_meaning: bool = True, not_for_children: bool = False):
         self.facts = facts
         self.grounding = Grounding(facts)
         self.spoilers = SpoilerGuard(facts)
         self.safety = BrandSafety(facts)
         self.lead = lead_genre(facts.title, facts.opening)
         self.elements = plot_elements(facts)
-        self.meaning = MeaningChecker(facts, self.lead, self.elements)
+        self.meaning = MeaningChecker(facts, self.lead, self.elements, not_for_children)
         self.enforced = CHECKS if enforce_meaning else BASE_CHECKS
 
     def check(self, fmt: str, text: str) -> dict[str, list[str]]:

@@ -7,6 +7,7 @@
 * filler: no sentence that carries nothing of this title, apart from a short call to action. Such a sentence
   ("Smiles all round.") reads the same for every title: it is a template tell.
 * cast_list: no draft that is mostly a list of names (three or more credited people, or names for half its words).
+* audience: when the audience fit warned (a PG shark thriller for families), no copy that promises family fun.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from tools.ads.plot_elements import PlotElements
 from tools.ads.wordlist import common_word_ranks
 from tools.search.parsing import STOPWORDS
 
-MEANING_CHECKS = ("genre", "specificity", "filler", "cast_list")
+MEANING_CHECKS = ("genre", "specificity", "filler", "cast_list", "audience")
+# Words that sell a title to young children: dishonest copy for a title the audience fit warned about.
+FAMILY_PROMISES = ("family-friendly", "family friendly", "for the whole family", "fun for all", "for all ages",
+                   "kid-friendly", "kids will love", "smiles all round", "fun for everyone", "the whole family")
 # Genre words that are also ordinary words ("a family", "the war"): a genre only before these nouns.
 AMBIGUOUS = frozenset({"drama", "action", "adventure", "fantasy", "romance", "mystery", "crime", "family",
                        "history", "historical", "war", "sport", "comic", "funny", "romantic", "suspense",
@@ -50,8 +54,11 @@ def _key(text: str) -> str:
 class MeaningChecker:
     """The four meaning checks for one title, its lead genres and its plot elements."""
 
-    def __init__(self, facts: Facts, lead: LeadGenre, elements: PlotElements):
+    def __init__(self, facts: Facts, lead: LeadGenre, elements: PlotElements, not_for_children: bool = False):
+        """``not_for_children``: the audience fit warned that this title is not for young children, so copy
+        that promises family fun is dishonest (the "audience" check)."""
         self.facts, self.lead, self.elements = facts, lead, elements
+        self.not_for_children = not_for_children
         t = facts.title
         self.allowed = lead.allowed_words()
         others = {w for g, words in GENRE_WORDS.items() if g not in lead.leads for w in words}
@@ -82,7 +89,14 @@ class MeaningChecker:
     def check(self, fmt: str, text: str) -> dict[str, list[str]]:
         spoken = self._spoken(fmt, text)
         return {"genre": self.genre_problems(fmt, text, spoken), "specificity": self.specificity_problems(spoken),
-                "filler": self.filler_problems(fmt, spoken), "cast_list": self.cast_list_problems(fmt, spoken)}
+                "filler": self.filler_problems(fmt, spoken), "cast_list": self.cast_list_problems(fmt, spoken),
+                "audience": self.audience_problems(text)}
+
+    def audience_problems(self, text: str) -> list[str]:
+        if not self.not_for_children:
+            return []
+        lowered = text.lower()
+        return [f"promises family fun this title does not offer: {p!r}" for p in FAMILY_PROMISES if p in lowered]
 
     @staticmethod
     def _spoken(fmt: str, text: str) -> str:

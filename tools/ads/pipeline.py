@@ -29,6 +29,7 @@ from tools.ads.templates import TemplateWriter
 
 MAX_VARIANTS = 10
 MAX_DROPPED_LISTED = 12
+META_ART = re.compile(r"\b(movie|film|poster|theme|tone|audience|family-friendly|genre|ad|advert|copy)\b", re.I)
 # The model's lines and the format each is checked as.
 FIELD_FORMATS = {"tagline": "tagline", "hook": "video_hook", "logline": "logline", "key_art": "key_art_prompt"}
 
@@ -145,6 +146,7 @@ class AdWriter:
         checker = DraftChecker(facts, enforce_meaning=self.meaning)
         fit = (audience_fit(title, checker.lead, request.audience, request.tone) if self.meaning else
                AudienceFit(request.audience, audience_phrase(request.audience)))
+        checker.meaning.not_for_children = fit.not_for_children
         warnings += fit.warnings
         tone_used, tone_note = tone_for(fit.tone_override or request.tone, _tone_genres(title, checker, self.meaning))
         writer = TemplateWriter(facts, tone_used, fit.phrase, elements=checker.elements if self.meaning else None,
@@ -188,6 +190,9 @@ def _model_drafts(session: _Session, writer: TemplateWriter, fields: dict[str, s
             session.set_aside(fmt, line.problem, record)
             continue
         text = line.text
+        if line.key == "key_art" and writer.elements is not None and _meta_art(text, session.checker):
+            session.set_aside(fmt, "describes the ad, not an image of this title", record)
+            continue
         if line.key == "key_art":
             v = writer.values
             what = f" for a {' '.join(filter(None, [v['decade'], v['genre'], v['kind']]))}" if writer.elements else ""
@@ -222,6 +227,11 @@ def _compose(writer: TemplateWriter, lines: dict[str, str]) -> dict[str, str]:
     if hook and logline:
         out["spot_30s"] = writer.spot("spot_30s", 0, vo=[_sentence(hook), _sentence(logline)])
     return out
+
+
+def _meta_art(text: str, checker: DraftChecker) -> bool:
+    """A key-art line about the ad ("a family-friendly movie with a playful theme") rather than an image."""
+    return bool(META_ART.search(text)) and not checker.meaning.specific_terms(text)
 
 
 def _fewest(fmt: str, wanted: int) -> int:

@@ -84,7 +84,8 @@ SPECIFIC: dict[str, tuple[str, ...]] = {
         "{Where} has a {threat} problem.", "{Who} wants to {want}.", "Trouble comes to {where}.",
         "{Director_last}'s {adj} {year} {genre}.", "{Star} in {director}'s {genre}.",
         "{runtime} minutes of {director_last}'s {genre}.", "A {decade} {genre}{aud}, from {director}.",
-        "One {threat}. One {place_word}. {short}.", "A {year} {genre} with {star}.", "{short}: a {decade} {genre}.",
+        "One {threat}. One {place_word}. {short}.", "A {year} {genre} with {star}.",
+        "{short}: {director_last}'s {decade} {genre}.",
     ),
     "logline": (
         "{premise}",
@@ -119,20 +120,23 @@ SPECIFIC: dict[str, tuple[str, ...]] = {
         "{runtime} minutes of {adj} {genre}. Ready?",
     ),
     "search_headlines": (
-        "{name} ({year})", "{Director_last}'s {short}", "{short}: {year} {Genre}", "{Star_last} in {short}",
-        "A {decade} {Genre}", "{Genre} From {Director_last}", "{score}% Positive Reviews",
-        "{runtime} Minutes of {Noun}", "{Director_last}'s {Genre}", "Starring {star}", "{short}: {Where}",
+        "{Director_last}'s {short}", "{short}: {Director_last}, {year}", "{Star_last} in {short} ({year})",
+        "{Director_last}'s {year} {Genre}", "A {year} {Genre} With {Star_last}", "{short}, Starring {Star_last}",
+        "{short}: {Where}", "{Star} in {short}", "{Genre} From {Director_last}", "{name} ({year})",
+        "{runtime} Minutes of {Director_last}", "{short}: A {year} {Genre}",
     ),
     "search_descriptions": (
         "{name} ({year}): {director}'s {adj} {genre}{aud}. Stream it now.",
         "{In_where}, {who_full} faces a {threat}. Stream {short} now.",
         "Starring {stars}. {runtime} minutes of {noun}. Watch today.",
-        "{score}% positive critic reviews. Watch {short} tonight.",
+        "{score}% positive reviews for {director}'s {short}. Watch it tonight.",
         "{Where} has a {threat} problem. Watch {short} now.",
         "A {decade} {genre} from {director}{aud}. Stream {short} tonight.",
     ),
     "key_art_prompt": (
         "Cinematic key art poster for a {decade} {genre} {kind}: {plot_visual}, {mood} mood, {palette} palette, "
+        "dramatic lighting, high detail, no text, no logos",
+        "Cinematic key art poster for a {year} {genre} {kind}: {visual}, {mood} mood, {palette} palette, "
         "dramatic lighting, high detail, no text, no logos",
         "Cinematic key art poster for a {decade} {genre} {kind}: {visual}, {mood} mood, {palette} palette, "
         "dramatic lighting, high detail, no text, no logos",
