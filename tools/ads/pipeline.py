@@ -148,6 +148,10 @@ class AdWriter:
                AudienceFit(request.audience, audience_phrase(request.audience)))
         checker.meaning.not_for_children = fit.not_for_children
         warnings += fit.warnings
+        if self.meaning and not (title.genres or facts.plot or title.cast or title.directors):
+            warnings.append(f"The record of {title.label} has no genres, plot or people: there is nothing true to "
+                            "say about it beyond its name, so most formats stay empty. Add its metadata to the "
+                            "catalog and draft again.")
         tone_used, tone_note = tone_for(fit.tone_override or request.tone, _tone_genres(title, checker, self.meaning))
         writer = TemplateWriter(facts, tone_used, fit.phrase, elements=checker.elements if self.meaning else None,
                                 visual_genre=checker.lead.genre if self.meaning else "")

@@ -257,6 +257,8 @@ class TemplateWriter:
                                      self._genre_credit()) if text]
         lines = _rotate(self._spoken_lines(), self.seed + variant + 1)
         items = [("VO", s) for s in spoken if s] + [("SUPER", c) for c in credits] + [("VO", s) for s in lines]
+        # A record with nothing to say fills the rest with the one true line there is.
+        items += [("SUPER", "Now streaming")] * max(0, slots - len(items))
         return items[:slots]
 
 
