@@ -14,7 +14,9 @@ from tools.ads.export import HEADINGS
 from tools.storyboard import Storyboard
 
 SHOT_COLUMNS = ["#", "Size", "Angle", "Lens", "Movement", "Action", "Sound", "Seconds"]
-CHECK_LABELS = {"length": "Length", "grounding": "Grounded", "spoilers": "No spoilers", "brand_safety": "Brand safe"}
+CHECK_LABELS = {"length": "Length", "grounding": "Grounded", "spoilers": "No spoilers", "brand_safety": "Brand safe",
+                "genre": "Genre", "specificity": "About this title", "filler": "No filler", "cast_list": "No cast list",
+                "audience": "Fits audience"}
 # Formats whose drafts are multi-line scripts: shown in a preformatted block, not a one-line quote.
 SCRIPT_FORMATS = ("spot_15s", "spot_30s", "instagram")
 
