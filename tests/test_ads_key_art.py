@@ -68,7 +68,7 @@ def test_backgrounds_follow_the_lead_genre_and_tone():
 def test_drafts_come_with_key_art_built_from_their_copy(tmp_path):
     ads = draft_ads([JAWS], "Jaws", key_art_dir=tmp_path)
     assert set(ads.key_art) == {"poster", "tile", "square"} and ads.to_dict()["key_art"] == ads.key_art
-    assert read_png_text(ads.key_art["square"])["tagline"] == ads.texts("tagline")[0]
+    assert read_png_text(ads.key_art["square"])["tagline"] in ads.texts("tagline")
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ ROLE_WORDS = ("chief", "police", "detective", "officer", "agent", "doctor", "dr"
 WANT_CUES = re.compile(r"\b(?:wants to|tries to|must|sets out to|plans to|hopes to|decides to|vows to|"
                        r"is determined to|struggles to|sets off to|races to|attempts to|seeks to)\s+"
                        r"(?P<want>[a-z][^.;:,]{3,60})", re.IGNORECASE)
-PLACE = re.compile(r"\b(?:in|on|off|at|near|to|across)\s+(?:the\s+)?(?P<place>(?:[A-Z][\w'’-]+)(?:\s+(?:of\s+)?"
+PLACE = re.compile(r"\b(?:in|on|off|at|near|to|across)\s+(?P<the>the\s+)?(?P<place>(?:[A-Z][\w'’-]+)(?:\s+(?:of\s+)?"
                    r"[A-Z][\w'’-]+){0,3})")
 NAME = re.compile(r"(?P<name>[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){0,2})")
 MAX_WANT_WORDS = 8
@@ -111,7 +111,7 @@ def _place(text: str, who: str, title: str) -> str:
         place = m["place"]
         if place.split()[0] in NOT_NAMES or place == title or (who and place in who) or place.endswith(("'s", "’s")):
             continue
-        return place
+        return f"the {place}" if m["the"] else place  # "the Mojave Desert"
     return ""
 
 

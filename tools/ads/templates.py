@@ -190,7 +190,7 @@ class TemplateWriter:
         plot_visual = ", ".join(filter(None, [f"a {e.threat} looming" if e.threat else "",
                                               f"{e.where} in the background" if e.where else ""]))
         return {"who": e.who, "Who": _cap(e.who), "who_full": e.who_full, "Who_full": _cap(e.who_full),
-                "where": e.where, "Where": e.where, "in_where": _in(e.where),
+                "where": e.where, "Where": _cap(e.where), "in_where": _in(e.where),
                 "In_where": _cap(_in(e.where)), "threat": e.threat, "want": e.want,
                 "place_word": e.where.split()[-1].lower() if e.where else "", "director_last": last,
                 "Director_last": last, "Star": f.stars[0] if f.stars else "", "Star_last": star_last,

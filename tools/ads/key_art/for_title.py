@@ -41,7 +41,10 @@ def key_art_for(ads: AdDrafts, title: Title, folder: Path | str, renderer: Any =
     A renderer that fails (out of memory, a broken model) costs the painted backgrounds, not the art: the
     procedural ones take over and a notice says so.
     """
-    art = KeyArt(title.id, title.title, next(iter(ads.texts("tagline")), ""), credits_line(title, leads),
+    taglines = ads.texts("tagline")
+    # The title is already the treatment: a tagline that does not repeat it reads better under it.
+    tagline = next((t for t in taglines if not t.lower().startswith(title.title.lower())), next(iter(taglines), ""))
+    art = KeyArt(title.id, title.title, tagline, credits_line(title, leads),
                  genre_name(ads.lead_genre), ads.template_tone or ads.tone, ads.key_art_prompt or title.title, threat)
     try:
         paths = draw_key_art(art, Path(folder), renderer)
