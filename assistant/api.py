@@ -91,15 +91,20 @@ class Assistant:
                                  out_dir=out_dir, style=style)
 
     def ad_drafts(self, title: str, formats: Sequence[str] | str | None = None, tone: str = "", audience: str = "",
-                  variants: int = 3, language: str = "English", brief: str = "", use_model: bool = True) -> AdDrafts:
+                  variants: int = 3, language: str = "English", brief: str = "", use_model: bool = True,
+                  key_art_dir: str | Path | None = None) -> AdDrafts:
         """Checked ad copy for a catalog title (id, name, or a request naming one: "ad copy for Jaws aimed at
         families"): taglines, loglines, social posts, spot scripts, search ads and a key-art prompt. Every draft
         passes the length, grounding, spoiler and brand-safety checks (``.checks`` says how); ``use_model=False``
-        writes template drafts only. Raises ``tools.ads.UnknownTitleError`` with did-you-mean candidates."""
+        writes template drafts only; ``key_art_dir`` also draws a poster, row tile and square card there (with the
+        image model when one is configured). Raises ``tools.ads.UnknownTitleError`` with did-you-mean candidates."""
         from tools.ads import draft_ads
+        from tools.ads.key_art.for_title import image_renderer
 
+        renderer = image_renderer(self.settings) if key_art_dir is not None else None
         return draft_ads(self.catalog.search_engine, title, llm=self.llm if use_model else None, formats=formats,
-                         tone=tone, audience=audience, variants=variants, language=language, brief=brief)
+                         tone=tone, audience=audience, variants=variants, language=language, brief=brief,
+                         key_art_dir=key_art_dir, image_renderer=renderer)
 
     def status(self) -> AssistantStatus:
         """Which chat model, embedding model, image renderer, device and catalog are in use (loads nothing

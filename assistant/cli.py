@@ -196,6 +196,13 @@ def cmd_storyboard(args: argparse.Namespace) -> int:
     return 0
 
 
+def _key_art_dir(args: argparse.Namespace) -> Path | None:
+    """Key art goes beside the exports, else under ``<data dir>/ads/key_art``; ``--no-key-art`` skips it."""
+    if args.no_key_art:
+        return None
+    return Path(args.export) / "key_art" if args.export else _settings(args).data_dir / "ads" / "key_art"
+
+
 def cmd_ads(args: argparse.Namespace) -> int:
     from assistant.api import Assistant
     from tools.ads import UnknownTitleError, export, to_markdown
@@ -204,7 +211,8 @@ def cmd_ads(args: argparse.Namespace) -> int:
         ads = Assistant(_settings(args)).ad_drafts(args.title, formats=args.formats, tone=args.tone,
                                                    audience=args.audience, variants=args.variants,
                                                    language=args.language, brief=args.brief,
-                                                   use_model=not args.no_model)
+                                                   use_model=not args.no_model,
+                                                   key_art_dir=_key_art_dir(args))
     except (UnknownTitleError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -212,6 +220,8 @@ def cmd_ads(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({**ads.to_dict(), "exported": [str(p) for p in paths]}, ensure_ascii=False, indent=2))
         return 0
+    for warning in ads.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for notice in ads.notices:
         print(f"note: {notice}", file=sys.stderr)
     print(to_markdown(ads))
@@ -302,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--brief", default="", help="free-text brief for the copywriter model")
     p.add_argument("--export", type=Path, metavar="DIR", help="also write Markdown and CSV files into DIR")
     p.add_argument("--no-model", action="store_true", help="template drafts only: no chat model, instant")
+    p.add_argument("--no-key-art", action="store_true", help="skip the poster, row tile and square card")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ads)
 
@@ -323,6 +334,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="agent: only the first N labelled messages; ads: the first N titles")
     p.add_argument("--variant", choices=["both", "intent", "llm"], default="both",
                    help="agent: with the intent check, the LLM alone, or both (default)")
+    p.add_argument("--titles", type=int, help="ads: how many catalog titles (default 40)")
+    p.add_argument("--no-model", action="store_true", help="ads: template drafts only (no chat model)")
     p.add_argument("--sessions", type=int, help="app: concurrent chat sessions (default 20)")
     p.add_argument("--model", choices=["scripted", "embedded"], default="scripted",
                    help="app: a scripted chat model (default; measures the app) or the settings' real model")

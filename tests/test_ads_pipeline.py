@@ -68,7 +68,7 @@ def test_a_good_reply_leads_every_format_and_is_composed_into_the_others(titles)
     assert ads.model_used and ads.texts("tagline")[0] == GOOD["tagline"]
     assert ads.drafts["tagline"][0].source == "model" and ads.drafts["tagline"][1].source == "template"
     assert GOOD["hook"] in ads.texts("spot_15s")[0] and GOOD["tagline"] in ads.texts("x_post")[0]
-    assert ads.key_art_prompt.startswith("Cinematic key art poster: a lone swimmer")
+    assert ads.key_art_prompt.startswith("Cinematic key art poster for a 1970s thriller film: a lone swimmer")
     assert len(llm.calls) == 1  # one model call per title, whatever the number of formats
     prompt = llm.calls[0][-1].content
     assert "Amity Island" in prompt and "explodes" not in prompt  # the model never sees the ending
@@ -82,9 +82,11 @@ def test_garbage_from_the_model_falls_back_to_template_drafts(titles):
 
 
 def test_json_in_the_text_is_read_when_there_is_no_tool_call(titles):
-    reply = '```json\n{"name": "ad_copy", "arguments": {"tagline": "Stay out of the water.", "hook": "Listen."}}\n```'
+    reply = ('```json\n{"name": "ad_copy", "arguments": {"tagline": "Stay out of the water at Amity.", '
+             '"hook": "Listen, Amity."}}\n```')
     ads = draft_ads(titles, "Jaws", llm=model(reply), formats=["tagline", "video_hook"])
-    assert ads.texts("tagline")[0] == "Stay out of the water." and ads.texts("video_hook")[0] == "Listen."
+    assert ads.texts("tagline")[0] == "Stay out of the water at Amity."
+    assert ads.texts("video_hook")[0] == "Listen, Amity."
 
 
 def test_ungrounded_names_are_dropped_or_the_draft_replaced(titles):
@@ -223,6 +225,7 @@ def test_markdown_and_csv_exports(titles, tmp_path):
 def test_the_agent_entry_point_returns_text_and_data(titles, tmp_path):
     text, data = agent_draft_ads(titles, "Jaws", tone="dark", export_dir=tmp_path)
     assert text.startswith("Ad drafts for Jaws (1975)") and data["found"] and data["checks"]["length"]["passed"]
-    assert len(data["files"]) == 2 and all(Path(f).is_file() for f in data["files"])
+    assert len(data["files"]) == 5 and all(Path(f).is_file() for f in data["files"])  # .md, .csv, 3 key-art PNGs
+    assert set(data["key_art"]) == {"poster", "tile", "square"} and data["lead_genre"] == "thriller"
     text, data = agent_draft_ads(titles, "Jawz 3000 Megashark")
     assert not data["found"] and "not in the catalog" in text

@@ -168,6 +168,19 @@ def test_ads_tool_writes_checked_drafts_for_a_catalog_title(tools):
     assert not artifact.data["found"] and "not in the catalog" in text.lower() and not artifact.hits
 
 
+def test_the_ads_tool_attaches_exports_and_key_art(catalog, session, tmp_path):
+    from knowledge.settings import Settings
+    from tools.agent_creative import CreativeServices
+
+    services = CreativeServices(settings=Settings(data_dir=tmp_path))
+    tool = {t.name: t for t in build_agent_tools(catalog, session, services)}["draft_ads"]
+    text, artifact = run(tool, title="Jaws", tone="playful", audience="families")
+    assert "Warning:" in text and "older kids and up" in text
+    assert sorted(a["caption"] for a in artifact.attachments if a["media_type"] == "image/png") == [
+        "Key art (poster)", "Key art (square)", "Key art (tile)"]
+    assert all(Path(a["path"]).is_file() for a in artifact.attachments) and len(artifact.attachments) == 5
+
+
 def test_recommend_records_the_stated_tastes(tools, session):
     run(tools["recommend_titles"], liked=["Alien", " Heat "], disliked=["Psycho"])
     assert session.profile.likes == ["Alien", "Heat"] and session.profile.dislikes == ["Psycho"]

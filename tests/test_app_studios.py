@@ -11,6 +11,7 @@ from assistant import Assistant
 from assistant.bench.app import CODE_QUESTION, session_aware_step
 from assistant.llm import ScriptedChatModel
 from tests.app_support import served
+from tools.ads.checks import CHECKS
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +72,10 @@ def test_revise_before_any_storyboard_says_so(assistant):
 def test_ads_endpoint_returns_checked_drafts_and_exports(client):
     html, files = client.predict("tt0073195", "thrilling", "families", ["tagline", "logline"], 2, False,
                                  api_name="/ads")
-    assert "Ad drafts: Jaws" in html and html.count("mq-badge mq-pass") == 4 and "mq-fail" not in html
+    assert "Ad drafts: Jaws" in html and html.count("mq-badge mq-pass") == len(CHECKS) and "mq-fail" not in html
+    assert "Lead genre: <b>thriller</b>" in html and "older kids and up" in html and "data:image/jpeg" in html
+    assert sorted(Path(f).name for f in files if f.endswith(".png")) == ["jaws_poster.png", "jaws_square.png",
+                                                                        "jaws_tile.png"]
     assert html.count('class="mq-draft"') == 4
     markdown = Path(next(f for f in files if f.endswith(".md"))).read_text(encoding="utf-8")
     assert markdown.startswith("# Ad drafts: Jaws") and "## Taglines" in markdown

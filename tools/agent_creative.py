@@ -163,5 +163,7 @@ def ads_for_chat(services: CreativeServices, engine: CatalogSearch, title: str, 
 
 
 def _ads_attachment(path: Path) -> dict[str, Any]:
+    if path.suffix == ".png":  # key art: <title>_poster.png, _tile.png, _square.png
+        return {"path": str(path), "media_type": "image/png", "caption": f"Key art ({path.stem.rsplit('_', 1)[-1]})"}
     media_type = "text/markdown" if path.suffix == ".md" else "text/csv"
     return {"path": str(path), "media_type": media_type, "caption": f"Ad drafts ({path.suffix[1:].upper()})"}

@@ -1,6 +1,7 @@
 """The ad studio: pick a title (search as you type), tone, audience, formats -> checked drafts, exports.
 
-Named API endpoint: ``/ads`` (title, tone, audience, formats, variants, use_model) -> (HTML, export files).
+Named API endpoint: ``/ads`` (title, tone, audience, formats, variants, use_model) -> (HTML, export files: Markdown,
+CSV and the key-art PNGs: poster 2:3, row tile 16:9, square card).
 """
 
 from __future__ import annotations
@@ -63,16 +64,17 @@ class AdStudio:
               use_model: bool) -> AdsView:
         if not formats:
             return AdsView(notice_card("Pick at least one format", ["Tick the formats to write, e.g. Taglines."]))
+        # A folder per request: two sessions drafting the same title must not overwrite each other's files.
+        folder = Path(tempfile.mkdtemp(prefix="ads-", dir=_ensure(self.export_root)))
         try:
             ads = self.assistant.ad_drafts(title or "", formats=formats, tone=tone or "", audience=audience or "",
-                                           variants=int(variants or 3), use_model=bool(use_model))
+                                           variants=int(variants or 3), use_model=bool(use_model),
+                                           key_art_dir=folder / "key_art")
         except UnknownTitleError as error:
             return AdsView(unknown_title_html(str(error), [t.label for t in error.candidates[:5]]))
         except ValueError as error:  # a bad format or variant count from an API caller
             return AdsView(notice_card("Cannot write those drafts", [str(error)], "error"))
-        # A folder per request: two sessions drafting the same title must not overwrite each other's files.
-        folder = Path(tempfile.mkdtemp(prefix="ads-", dir=_ensure(self.export_root)))
-        return AdsView(ads_html(ads), [str(p) for p in export(ads, folder)])
+        return AdsView(ads_html(ads), [*(str(p) for p in export(ads, folder)), *ads.key_art.values()])
 
 
     def ads(self, title: str, tone: str, audience: str, formats: list[str], variants: float,
@@ -105,7 +107,8 @@ def ads_tab(assistant: Assistant) -> None:
             write = gr.Button("📣 Write drafts", variant="primary", elem_id="mq-ads-generate")
         with gr.Column(scale=3):
             result = gr.HTML(elem_id="mq-ads-result")
-            files = gr.File(label="Export: Markdown and CSV", file_count="multiple", elem_id="mq-ads-files")
+            files = gr.File(label="Export: Markdown, CSV and key art (PNG)", file_count="multiple",
+                            elem_id="mq-ads-files")
     title.key_up(studio.suggest, None, title, queue=False, show_progress="hidden", api_visibility="private",
                  trigger_mode="always_last")
     write.click(studio.ads, [title, tone, audience, formats, variants, use_model], [result, files], api_name="ads")

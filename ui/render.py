@@ -14,7 +14,9 @@ from tools.ads.export import HEADINGS
 from tools.storyboard import Storyboard
 
 SHOT_COLUMNS = ["#", "Size", "Angle", "Lens", "Movement", "Action", "Sound", "Seconds"]
-CHECK_LABELS = {"length": "Length", "grounding": "Grounded", "spoilers": "No spoilers", "brand_safety": "Brand safe"}
+CHECK_LABELS = {"length": "Length", "grounding": "Grounded", "spoilers": "No spoilers", "brand_safety": "Brand safe",
+                "genre": "Genre", "specificity": "About this title", "filler": "No filler", "cast_list": "No cast list",
+                "audience": "Fits audience"}
 # Formats whose drafts are multi-line scripts: shown in a preformatted block, not a one-line quote.
 SCRIPT_FORMATS = ("spot_15s", "spot_30s", "instagram")
 
@@ -106,10 +108,32 @@ def ads_html(ads: AdDrafts) -> str:
     head = (f'<div class="mq-notice mq-{"ok" if ads.passed else "warn"}"><h4>Ad drafts: {html.escape(ads.title)}'
             f'</h4><div class="mq-summary"><span>Tone: <b>{html.escape(ads.tone or "default")}</b></span>'
             f'<span>Audience: <b>{html.escape(ads.audience or "general")}</b></span>'
-            f'<span>Language: <b>{html.escape(ads.language)}</b></span></div>{check_badges(ads)}</div>')
+            f'<span>Language: <b>{html.escape(ads.language)}</b></span>'
+            f'<span>Lead genre: <b>{html.escape(ads.lead_genre or "none")}</b></span></div>{check_badges(ads)}</div>')
+    warnings = "".join(notice_card("Audience and tone", [w], "warn") for w in ads.warnings)
     notes = "".join(notice_card("Note", [n], "warn") for n in ads.notices)
     groups = [_draft_group(ads, fmt) for fmt in ads.formats if ads.drafts.get(fmt)]
-    return f'{head}{notes}<div class="mq-drafts">{"".join(groups)}</div>'
+    return f'{head}{warnings}{notes}{_key_art_strip(ads)}<div class="mq-drafts">{"".join(groups)}</div>'
+
+
+def _key_art_strip(ads: AdDrafts) -> str:
+    """The poster, row tile and square card as small inline thumbnails (the files are in the export list)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    cells = []
+    for shape, path in ads.key_art.items():
+        with Image.open(path) as image:
+            thumb = image.convert("RGB")
+            thumb.thumbnail((360, 240))
+            buffer = io.BytesIO()
+            thumb.save(buffer, format="JPEG", quality=85)
+        data = base64.b64encode(buffer.getvalue()).decode()
+        cells.append(f'<figure class="mq-key-art"><img alt="{html.escape(shape)} key art" '
+                     f'src="data:image/jpeg;base64,{data}"><figcaption>{html.escape(shape)}</figcaption></figure>')
+    return f'<div class="mq-drafts">{"".join(cells)}</div>' if cells else ""
 
 
 def _draft_group(ads: AdDrafts, fmt: str) -> str:

@@ -28,7 +28,8 @@ def run_benchmark(name: str, settings: Settings, as_json: bool, extra: argparse.
     elif name == "ads":
         from assistant.bench.ads import run as run_ads
 
-        result = run_ads(settings, limit=getattr(extra, "limit", None))
+        result = run_ads(settings, limit=getattr(extra, "limit", None), titles=getattr(extra, "titles", None),
+                         use_model=not getattr(extra, "no_model", False))
     elif name == "app":
         from assistant.bench.app import SESSIONS
         from assistant.bench.app import run as run_app

@@ -1,154 +1,244 @@
-"""Ad-drafts benchmark: 30 catalog titles x every format, with the chat model the settings pick (on a CPU-only
-machine, the embedded Qwen2.5-Coder-0.5B).
+"""Ad-drafts benchmark: is the copy about the title, and does the plan fit the audience?
 
-* pass before repair: the share of the model's drafts (its lines and the formats composed from them) that pass
-  every check as written; and the same over every candidate, template drafts included.
-* pass after repair: the share of returned drafts that pass every check, re-checked here independently of the
-  pipeline's own report. Target: 100%.
-* distinct-variant ratio: distinct drafts / drafts, per list format, averaged.
-* seconds per title: wall time per title; the first title also loads the model and is reported apart.
-  Target: <= 30 s per title on the CPU.
+Two variants in the same run, on the same titles, tones and audiences:
 
-The 30 titles are picked deterministically from the default catalog: half with a Wikipedia plot, half without,
-spread over decades, at most two per lead genre per half, best known first (critic review count).
+* ``baseline``: today's pipeline (``AdWriter(meaning=False)``): the genre the database lists first, stock tone
+  lines, no audience fit; the meaning checks are measured on its drafts but not enforced.
+* ``marquee``: lead genre, plot elements, audience/tone fit, the meaning checks enforced.
+
+Per variant: per check, the share of candidates passing as first written ("before repair": model and template
+candidates alike) and of returned drafts passing, re-checked here by an independent checker ("after"); the
+meaning checks together; the share of returned drafts unique across titles (the title's name masked, so
+"Watch Jaws" and "Watch Heat" count as the same line); seconds per title; the model-written share.
+Warnings are scored on a labelled list of title x audience pairs (``ads_audience_pairs.json``, written from film
+knowledge), with its tune and held-out splits reported apart.
+
+Targets (marquee): meaning checks pass on >= 95% of returned drafts; >= 95% unique across titles; every
+unsuitable pair warned and no suitable pair warned; <= 30 s per title on the CPU.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import statistics
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from tqdm import tqdm
 
 from knowledge.catalog import load_titles
 from knowledge.settings import Settings
 from knowledge.titles import Title
-from tools.ads import FORMATS, AdDrafts, draft_ads
-from tools.ads.checks import DraftChecker
+from tools.ads import AdDrafts, AdWriter
+from tools.ads.checks import CHECKS, DraftChecker
 from tools.ads.facts import Facts, has_plot
+from tools.ads.lead_genre import lead_genre
+from tools.ads.meaning import MEANING_CHECKS
 
-TITLE_COUNT = 30
-MAX_PER_GENRE = 2
-TONES = ("", "thrilling", "heartfelt", "funny", "prestige")
-AUDIENCES = ("", "families", "young adults")
+TITLE_COUNT = 40
+MAX_PER_GENRE = 3
+TONES = ("", "thrilling", "playful", "heartfelt", "funny", "prestige", "dark")
+AUDIENCES = ("families", "adults", "", "young adults")
 TARGET_SECONDS = 30.0
+TARGET_SHARE = 0.95
+VARIANTS = {"baseline": False, "marquee": True}
+PAIRS_FILE = Path(__file__).with_name("ads_audience_pairs.json")
 
 
 def pick_titles(titles: list[Title], count: int = TITLE_COUNT) -> list[Title]:
-    """Alternating with-plot and without-plot titles, each half spread over decades and genres."""
-    halves = [_spread([t for t in titles if has_plot(t)], count - count // 2),
-              _spread([t for t in titles if not has_plot(t) and t.year], count // 2)]
+    """Alternating with-plot and without-plot titles, best known first, every lead genre, at most three each."""
+    halves = [_spread([t for t in titles if has_plot(t) and t.genres], count - count // 2),
+              _spread([t for t in titles if not has_plot(t) and t.year and t.genres], count // 2)]
     mixed = [t for pair in zip(*halves, strict=False) for t in pair]
     return mixed + halves[0][len(halves[1]):]
 
 
 def _spread(titles: list[Title], count: int) -> list[Title]:
-    by_decade: dict[int, list[Title]] = {}
+    """Round-robin over lead genres (each genre's best-known title first)."""
+    by_genre: dict[str, list[Title]] = {}
     for t in sorted(titles, key=lambda t: (-(t.critic_review_count or 0), t.id)):
-        by_decade.setdefault((t.year or 0) // 10 * 10, []).append(t)
+        by_genre.setdefault(_lead(t), []).append(t)
     picked: list[Title] = []
-    genres: dict[str, int] = {}
-    while len(picked) < count and any(by_decade.values()):
-        for decade in sorted(by_decade):
-            pool = by_decade[decade]
-            choice = next((t for t in pool if genres.get(_lead(t), 0) < MAX_PER_GENRE), pool[0] if pool else None)
-            if choice is None or len(picked) >= count:
-                continue
-            pool.remove(choice)
-            genres[_lead(choice)] = genres.get(_lead(choice), 0) + 1
-            picked.append(choice)
+    for round_ in range(MAX_PER_GENRE):
+        for genre in sorted(by_genre):
+            if len(picked) < count and len(by_genre[genre]) > round_:
+                picked.append(by_genre[genre][round_])
     return picked
 
 
 def _lead(t: Title) -> str:
-    return t.genres[0] if t.genres else ""
+    return lead_genre(t, Facts.from_title(t, lead_genre=False).opening).genre
+
+
+def leads_by_fame(titles: list[Title]) -> dict[str, list[str]]:
+    """Each title's cast, best known first (as the ad tool bills them)."""
+    appearances = Counter(name for t in titles for name in t.cast)
+    return {t.id: sorted(t.cast, key=lambda n: -appearances[n]) for t in titles}
+
+
+def masked(text: str, t: Title) -> str:
+    """The draft with the title's name masked: a line that differs only by the name is a shared template."""
+    for name in sorted({t.title, Facts.from_title(t, lead_genre=False).short}, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", "<title>", text, flags=re.IGNORECASE)
+        text = text.replace("#" + re.sub(r"[^A-Za-z0-9]", "", name), "#<title>")
+    return re.sub(r"\s+", " ", text.lower()).strip()
 
 
 @dataclass
 class AdsBenchResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
+    pairs: list[dict[str, Any]] = field(default_factory=list)
     model: str = ""
+    titles: int = 0
 
-    def summary(self) -> dict[str, Any]:
-        rows = self.rows
-        model_total = sum(r["model_candidates"] for r in rows)
+    def variant_summary(self, variant: str) -> dict[str, Any]:
+        rows = [r for r in self.rows if r["variant"] == variant]
+        drafts = [d for r in rows for d in r["drafts"]]
+        owners: dict[str, set[str]] = {}
+        for d in drafts:
+            owners.setdefault(d["masked"], set()).add(d["title_id"])
+        unique = sum(len(owners[d["masked"]]) == 1 for d in drafts) / max(1, len(drafts))
         seconds = [r["seconds"] for r in rows]
-        warm = seconds[1:] or seconds
-        after = sum(r["returned_passing"] for r in rows) / max(1, sum(r["returned"] for r in rows))
+        meaning = sum(all(d["passed"][c] for c in MEANING_CHECKS) for d in drafts) / max(1, len(drafts))
         return {
-            "titles": len(rows),
-            "with_plot": sum(r["plot"] for r in rows),
-            "model": self.model,
-            "model_answered": sum(r["model_used"] for r in rows),
-            "titles_with_model_drafts": sum(r["from_model"] > 0 for r in rows),
-            "model_failures_by_check": dict(sum((r["model_failures"] for r in rows), Counter()).most_common()),
-            "pass_before_repair_model": round(sum(r["model_passing"] for r in rows) / max(1, model_total), 4),
-            "pass_before_repair_all_candidates": round(
-                sum(r["candidates_passing"] for r in rows) / max(1, sum(r["candidates"] for r in rows)), 4),
-            "pass_after_repair": round(after, 4),
-            "returned_drafts": sum(r["returned"] for r in rows),
-            "model_share_of_returned": round(sum(r["from_model"] for r in rows) / max(1, sum(r["returned"]
-                                                                                          for r in rows)), 4),
-            "distinct_variant_ratio": round(statistics.mean(r["distinct"] for r in rows), 4) if rows else 0.0,
-            "seconds_first_title": round(seconds[0], 1) if seconds else None,
-            "seconds_per_title": {"mean": round(statistics.mean(warm), 1), "p50": round(statistics.median(warm), 1),
-                                  "max": round(max(warm), 1)} if rows else {},
-            "targets": {"pass_after_repair_100": after == 1.0,
-                        "seconds_per_title_30": bool(rows) and statistics.mean(warm) <= TARGET_SECONDS},
+            "titles": len(rows), "with_plot": sum(r["plot"] for r in rows), "returned_drafts": len(drafts),
+            "before_repair": {c: _share(sum(r["before"][c][0] for r in rows), sum(r["before"][c][1] for r in rows))
+                              for c in CHECKS},
+            "after_repair": {c: _share(sum(d["passed"][c] for d in drafts), len(drafts)) for c in CHECKS},
+            "meaning_checks_pass": round(meaning, 4),
+            "meaning_by_plot": {label: self._meaning([d for r in rows if r["plot"] == plot for d in r["drafts"]])
+                                for label, plot in (("with_plot", True), ("without_plot", False))},
+            "unique_across_titles": round(unique, 4),
+            "model_share_of_returned": _share(sum(d["source"].startswith("model") for d in drafts), len(drafts)),
+            "dropped_drafts": sum(r["dropped"] for r in rows),
+            "seconds_per_title": {"mean": round(statistics.mean(seconds), 2), "max": round(max(seconds), 2)}
+            if seconds else {},
+            "warnings": self.pair_summary(variant),
         }
 
+    @staticmethod
+    def _meaning(drafts: list[dict[str, Any]]) -> float:
+        return _share(sum(all(d["passed"][c] for c in MEANING_CHECKS) for d in drafts), len(drafts))
+
+    def pair_summary(self, variant: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for split in ("tune", "held_out"):
+            pairs = [p for p in self.pairs if p["variant"] == variant and p["split"] == split]
+            bad = [p for p in pairs if p["unsuitable"]]
+            good = [p for p in pairs if not p["unsuitable"]]
+            out[split] = {
+                "unsuitable_warned": f"{sum(p['warned'] for p in bad)}/{len(bad)}",
+                "suitable_warned": f"{sum(p['warned'] for p in good)}/{len(good)}",
+                "missed": [p["pair"] for p in bad if not p["warned"]],
+                "false_alarms": [p["pair"] for p in good if p["warned"]],
+                "missing_from_catalog": [p["pair"] for p in pairs if p.get("missing")],
+            }
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        variants = {v: self.variant_summary(v) for v in VARIANTS if any(r["variant"] == v for r in self.rows)}
+        m = variants.get("marquee", {})
+        warns = m.get("warnings", {})
+        all_warned = all(not s["missed"] and not s["false_alarms"] for s in warns.values()) if warns else False
+        targets = {
+            "meaning_checks_95": m.get("meaning_checks_pass", 0) >= TARGET_SHARE,
+            "unique_across_titles_95": m.get("unique_across_titles", 0) >= TARGET_SHARE,
+            "every_unsuitable_warned_no_suitable_warned": all_warned,
+            "seconds_per_title_30": bool(m) and m["seconds_per_title"].get("mean", 1e9) <= TARGET_SECONDS,
+        }
+        return {"titles": self.titles, "model": self.model or "none (templates only)", "variants": variants,
+                "targets": {k: bool(v) for k, v in targets.items()}}
+
     def report(self) -> str:
-        lines = [f"{'title':44s} {'plot':>4s} {'model':>5s} {'raw ok':>7s} {'after':>6s} {'dist':>5s} {'s':>6s}"]
-        for r in self.rows:
-            raw, plot, model = (f"{r['model_passing']}/{r['model_candidates']}", "yes" if r["plot"] else "no",
-                                "yes" if r["model_used"] else "no")
-            lines.append(f"{r['title'][:44]:44s} {plot:>4s} {model:>5s} {raw:>7s} "
-                         f"{r['returned_passing']:>3d}/{r['returned']:<3d}{r['distinct']:5.2f} {r['seconds']:6.1f}")
         s = self.summary()
-        lines += ["", f"model: {s['model']}; parsable reply for {s['model_answered']}/{s['titles']} titles, "
-                  f"drafts returned for {s['titles_with_model_drafts']}",
-                  f"model drafts failing, by check (before repair): {s['model_failures_by_check']}",
-                  f"pass before repair: model drafts {s['pass_before_repair_model']:.1%}, all candidates "
-                  f"{s['pass_before_repair_all_candidates']:.1%}",
-                  f"pass after repair: {s['pass_after_repair']:.1%} of {s['returned_drafts']} returned drafts "
-                  f"({s['model_share_of_returned']:.1%} from the model)",
-                  f"distinct-variant ratio: {s['distinct_variant_ratio']:.3f}",
-                  f"seconds per title: mean {s['seconds_per_title'].get('mean')}, p50 "
-                  f"{s['seconds_per_title'].get('p50')}, max {s['seconds_per_title'].get('max')} "
-                  f"(first title, with model load: {s['seconds_first_title']})",
-                  f"targets: 100% after repair {'met' if s['targets']['pass_after_repair_100'] else 'NOT met'}; "
-                  f"<= {TARGET_SECONDS:.0f} s per title {'met' if s['targets']['seconds_per_title_30'] else 'NOT met'}"]
+        lines = [f"{s['titles']} titles; model: {s['model']}", ""]
+        names = list(s["variants"])
+        lines.append(f"{'measure':42s}" + "".join(f"{n:>14s}" for n in names))
+        lines.append("-" * (42 + 14 * len(names)))
+
+        def row(label: str, get: Any) -> None:
+            lines.append(f"{label:42s}" + "".join(f"{get(s['variants'][n]):>14}" for n in names))
+
+        for c in CHECKS:
+            row(f"{c}: before repair / after", lambda v, c=c: f"{v['before_repair'][c]:.0%}/{v['after_repair'][c]:.0%}")
+        row("meaning checks, returned drafts", lambda v: f"{v['meaning_checks_pass']:.1%}")
+        row("  with plot / without", lambda v: f"{v['meaning_by_plot']['with_plot']:.0%}/"
+                                           f"{v['meaning_by_plot']['without_plot']:.0%}")
+        row("unique across titles (name masked)", lambda v: f"{v['unique_across_titles']:.1%}")
+        row("returned drafts / dropped", lambda v: f"{v['returned_drafts']}/{v['dropped_drafts']}")
+        row("model-written share of returned", lambda v: f"{v['model_share_of_returned']:.0%}")
+        row("seconds per title (mean)", lambda v: f"{v['seconds_per_title'].get('mean', 0):.2f}")
+        for split in ("tune", "held_out"):
+            row(f"warnings {split}: unsuitable warned", lambda v, sp=split: v["warnings"][sp]["unsuitable_warned"])
+            row(f"warnings {split}: suitable warned", lambda v, sp=split: v["warnings"][sp]["suitable_warned"])
+        for n in names:
+            for split, w in s["variants"][n]["warnings"].items():
+                if w["missed"] or w["false_alarms"]:
+                    lines.append(f"{n} {split}: missed {w['missed']}; false alarms {w['false_alarms']}")
+        lines += ["", "targets (marquee): " + "; ".join(f"{k} {'met' if v else 'NOT met'}"
+                                                         for k, v in s["targets"].items())]
         return "\n".join(lines)
 
 
-def run(settings: Settings, limit: int | None = None) -> AdsBenchResult:
-    from assistant.llm import resolve_llm
+def _share(part: float, whole: float) -> float:
+    return round(part / whole, 4) if whole else 1.0
 
-    titles = load_titles(settings.catalog_path)  # the records are enough: no index needed to write ads
-    picked = pick_titles(titles)[: limit or TITLE_COUNT]
-    llm = resolve_llm(settings)
-    result = AdsBenchResult(model=getattr(llm, "model_name", "") or type(llm).__name__)
-    for n, t in enumerate(picked):
-        started = time.perf_counter()
-        ads = draft_ads(titles, t.id, llm=llm, tone=TONES[n % len(TONES)], audience=AUDIENCES[n % len(AUDIENCES)])
-        result.rows.append(_row(t, ads, time.perf_counter() - started))
-        print(f"[{n + 1}/{len(picked)}] {t.label}: {result.rows[-1]['seconds']:.1f} s", file=sys.stderr, flush=True)
+
+def run(settings: Settings, limit: int | None = None, titles: int | None = None,
+        use_model: bool = True) -> AdsBenchResult:
+    catalog = load_titles(settings.catalog_path)  # the records are enough: no index needed to write ads
+    picked = pick_titles(catalog, titles or limit or TITLE_COUNT)
+    leads = leads_by_fame(catalog)
+    llm = None
+    if use_model:
+        from assistant.llm import resolve_llm
+
+        llm = resolve_llm(settings)
+    result = AdsBenchResult(model=(getattr(llm, "model_name", "") or type(llm).__name__) if llm else "",
+                            titles=len(picked))
+    for variant, meaning in VARIANTS.items():
+        writer = AdWriter(llm, meaning=meaning)
+        for n, t in enumerate(tqdm(picked, desc=f"ads ({variant})", file=sys.stderr)):
+            started = time.perf_counter()
+            ads = writer.write(t, tone=TONES[n % len(TONES)], audience=AUDIENCES[n % len(AUDIENCES)],
+                               leads=leads[t.id])
+            result.rows.append(_row(variant, t, ads, leads[t.id], time.perf_counter() - started))
+    result.pairs = score_pairs(catalog, leads)
     return result
 
 
-def _row(t: Title, ads: AdDrafts, seconds: float) -> dict[str, Any]:
-    checker = DraftChecker(Facts.from_title(t))
-    returned = ads.all_drafts()
-    model_attempts = [a for a in ads.attempts if a.source == "model"]
-    lists = [ads.texts(fmt) for fmt in FORMATS if len(ads.texts(fmt)) > 1]
-    return {
-        "title": t.label, "plot": has_plot(t), "model_used": ads.model_used, "seconds": seconds,
-        "model_candidates": len(model_attempts), "model_passing": sum(a.passed for a in model_attempts),
-        "candidates": len(ads.attempts), "candidates_passing": sum(a.passed for a in ads.attempts),
-        "returned": len(returned), "returned_passing": sum(checker.passes(d.format, d.text) for d in returned),
-        "from_model": sum(d.source.startswith("model") for d in returned),
-        "model_failures": Counter(name for a in model_attempts for name in a.failed_checks),
-        "distinct": statistics.mean(len({x.lower() for x in texts}) / len(texts) for texts in lists) if lists else 1.0,
-    }
+def score_pairs(catalog: list[Title], leads: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Whether each variant warns for each labelled pair (template drafts: warnings do not need the model)."""
+    by_name = {(t.title, t.year): t for t in catalog}
+    out = []
+    for pair in json.loads(PAIRS_FILE.read_text(encoding="utf-8"))["pairs"]:
+        t = by_name.get((pair["title"], pair["year"]))
+        label = f"{pair['title']} ({pair['year']}) x {pair['audience']}"
+        for variant, meaning in VARIANTS.items():
+            base = {"variant": variant, "split": pair["split"], "unsuitable": pair["unsuitable"], "pair": label}
+            if t is None:
+                out.append({**base, "warned": False, "missing": True})
+                continue
+            ads = AdWriter(None, meaning=meaning).write(t, formats=["tagline"], audience=pair["audience"],
+                                                        leads=leads[t.id])
+            # Today's pipeline only notes an adult rating for a family audience: that note is its warning.
+            warned = bool(ads.warnings) if meaning else any("check that" in n for n in ads.notices)
+            out.append({**base, "warned": warned})
+    return out
+
+
+def _row(variant: str, t: Title, ads: AdDrafts, leads: list[str], seconds: float) -> dict[str, Any]:
+    checker = DraftChecker(Facts.from_title(t, leads))  # independent of the pipeline's own report
+    before = {c: (sum(c not in a.failed_checks for a in ads.attempts), len(ads.attempts)) for c in CHECKS}
+    drafts = []
+    for d in ads.all_drafts():
+        problems = checker.check(d.format, d.text)
+        drafts.append({"title_id": t.id, "format": d.format, "source": d.source, "masked": masked(d.text, t),
+                       "passed": {c: not problems[c] for c in CHECKS}})
+    return {"variant": variant, "title": t.label, "plot": has_plot(t), "seconds": seconds, "before": before,
+            "drafts": drafts, "dropped": len(ads.dropped)}

@@ -25,7 +25,12 @@ def to_markdown(ads: AdDrafts) -> str:
     lines = [f"# Ad drafts: {ads.title}", "",
              f"Title id `{ads.title_id}` · tone: {ads.tone} · audience: {ads.audience or 'general'} · "
              f"language: {ads.language} · all checks passed: {'yes' if ads.passed else 'NO'}", ""]
+    if ads.lead_genre:
+        lines += [f"Lead genre: **{ads.lead_genre}** ({ads.lead_genre_reason})", ""]
+    lines += [f"> **Warning:** {w}" for w in ads.warnings] + ([""] if ads.warnings else [])
     lines += [f"> {notice}" for notice in ads.notices] + ([""] if ads.notices else [])
+    if ads.key_art:
+        lines += ["## Key art", ""] + [f"- {shape}: `{path}`" for shape, path in ads.key_art.items()] + [""]
     for fmt in ads.formats:
         lines += [f"## {HEADINGS[fmt]}", ""]
         for n, draft in enumerate(ads.drafts.get(fmt, []), start=1):
@@ -42,6 +47,9 @@ def to_markdown(ads: AdDrafts) -> str:
     fixes = [fix for name in CHECKS for fix in ads.checks[name].fixes]
     if fixes:
         lines += ["", "What was repaired or replaced:", ""] + [f"- {fix}" for fix in dict.fromkeys(fixes)]
+    if ads.dropped:
+        lines += ["", "Dropped (failed a check and could not be repaired):", ""]
+        lines += [f"- {fmt}: “{' '.join(text.split())[:90]}” ({reason})" for fmt, text, reason in ads.dropped]
     return "\n".join(lines).rstrip() + "\n"
 
 

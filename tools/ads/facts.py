@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from knowledge.titles import Title, factual_description
+from tools.ads.lead_genre import lead_genre as choose_lead
 
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
 # A plot needs this many sentences before it has an ending worth protecting.
@@ -76,12 +77,16 @@ class Facts:
     ending: str
     #: The cast, best known first (the default catalog lists cast alphabetically).
     leads: tuple[str, ...] = ()
+    #: How copy names the lead genre ("thriller"); "" keeps the first listed genre (today's baseline).
+    genre_word: str = ""
 
     @classmethod
-    def from_title(cls, t: Title, leads: Sequence[str] | None = None) -> Facts:
+    def from_title(cls, t: Title, leads: Sequence[str] | None = None, lead_genre: bool = True) -> Facts:
+        """``lead_genre=False`` names the genre the database lists first (the baseline the benchmark measures)."""
         plot = has_plot(t)
         opening, ending = split_plot(clean_plot(t.description)) if plot else ("", "")
-        return cls(t, plot, opening, ending, tuple(leads if leads is not None else t.cast))
+        word = choose_lead(t, opening).word if lead_genre and t.genres else ""
+        return cls(t, plot, opening, ending, tuple(leads if leads is not None else t.cast), word)
 
     @property
     def name(self) -> str:
@@ -102,6 +107,8 @@ class Facts:
     @property
     def genre(self) -> str:
         """The lead genre in lower case ("thriller"); "film" when the record has none."""
+        if self.genre_word:
+            return self.genre_word
         genres = [g for g in self.title.genres if g not in ("Family", "Animation")] or self.title.genres
         return genres[0].lower() if genres else ("series" if self.title.kind == "series" else "film")
 
@@ -123,7 +130,10 @@ class Facts:
 
     @property
     def country(self) -> str:
-        return self.title.countries[0] if self.title.countries else ""
+        """The first country as copy says it ("the United States")."""
+        name = self.title.countries[0] if self.title.countries else ""
+        plural = name.endswith(("States", "Kingdom", "Union", "Netherlands", "Philippines", "Republic", "Emirates"))
+        return f"the {name}" if plural and not name.startswith("the ") else name
 
     @property
     def runtime(self) -> str:

@@ -120,7 +120,9 @@ GENRE_VISUALS = {
     "film": ("The lights dim.", "A face in close-up.", "A moment that changes everything.",
              "a striking cinematic tableau"),
 }
-GENRE_VISUALS["biography"] = GENRE_VISUALS["history"] = GENRE_VISUALS["documentary"]
+GENRE_VISUALS["biography"] = GENRE_VISUALS["history"] = (
+    "A period street comes to life.", "A portrait in candlelight.", "A crowd turns to listen.",
+    "a period portrait in rich light")
 GENRE_VISUALS["sport"] = GENRE_VISUALS["drama"]
 GENRE_VISUALS["music"] = GENRE_VISUALS["musical"]
 

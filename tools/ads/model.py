@@ -40,9 +40,13 @@ ECHO_SHARE = 0.6
 CONFIG_ERRORS: tuple[type[BaseException], ...] = (OSError, ImportError, MemoryError)
 
 
-def build_messages(facts: Facts, tone: str, audience: str, brief: str, language: str) -> list[BaseMessage]:
+def build_messages(facts: Facts, tone: str, audience: str, brief: str, language: str,
+                   genres: list[str] | None = None, audience_note: str = "") -> list[BaseMessage]:
+    """The prompt; ``genres`` are the lead genres to name (default: the record's first three, today's baseline),
+    ``audience_note`` the honest way to address the audience ("for older kids and up")."""
     t = facts.title
-    lines = [f"Film: {t.label}" + (f", a {' / '.join(g.lower() for g in t.genres[:3])} {facts.kind}" if t.genres
+    named = genres if genres is not None else [g.lower() for g in t.genres[:3]]
+    lines = [f"Film: {t.label}" + (f", a {' / '.join(named)} {facts.kind}" if named
                                    else "") + (f" from {', '.join(t.countries[:2])}" if t.countries else "") + "."]
     if t.directors:
         lines.append(f"Directed by {', '.join(t.directors[:2])}.")
@@ -51,7 +55,9 @@ def build_messages(facts: Facts, tone: str, audience: str, brief: str, language:
     opening = facts.model_opening()
     if opening:
         lines.append(f"Story (the beginning only): {opening}")
-    lines.append(f"Tone: {tone}." + (f" Audience: {audience}." if audience else ""))
+    lines.append(f"Tone: {tone}." + (f" Audience: {audience}." if audience else "")
+                 + (f" Pitch it honestly: {audience_note}." if audience_note and audience_note != "for the whole family"
+                    else ""))
     if brief:
         lines.append(f"Brief from marketing: {brief}")
     if language.lower() not in ("english", "en"):

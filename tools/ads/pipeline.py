@@ -16,10 +16,11 @@ from collections.abc import Iterable, Sequence
 from langchain_core.language_models import BaseChatModel
 
 from knowledge.titles import Title
+from tools.ads.audience import AudienceFit, audience_fit, clean_field
 from tools.ads.brief import clean_request
 from tools.ads.checks import CHECKS, DraftChecker
 from tools.ads.facts import Facts
-from tools.ads.formats import expand_formats, list_size
+from tools.ads.formats import LIMITS, expand_formats, list_size
 from tools.ads.lexicon import ADULT_RATINGS, FAMILY_AUDIENCES, audience_phrase, tone_for
 from tools.ads.model import ask_model, build_messages, screen
 from tools.ads.repair import repair
@@ -27,6 +28,8 @@ from tools.ads.result import AdDrafts, Attempt, CheckOutcome, Draft
 from tools.ads.templates import TemplateWriter
 
 MAX_VARIANTS = 10
+MAX_DROPPED_LISTED = 12
+META_ART = re.compile(r"\b(movie|film|poster|theme|tone|audience|family-friendly|genre|ad|advert|copy)\b", re.I)
 # The model's lines and the format each is checked as.
 FIELD_FORMATS = {"tagline": "tagline", "hook": "video_hook", "logline": "logline", "key_art": "key_art_prompt"}
 
@@ -41,6 +44,8 @@ class _Session:
         self.attempts: list[Attempt] = []
         self.outcomes = {name: CheckOutcome(name) for name in CHECKS}
         self.notes: list[str] = []
+        #: Template drafts that failed a meaning check, with the reason (the result lists a few).
+        self.dropped: list[tuple[str, str, str]] = []
 
     def full(self, fmt: str) -> bool:
         return len(self.drafts[fmt]) >= self.wanted[fmt]
@@ -58,9 +63,10 @@ class _Session:
         mangled, and there is always another template.
         """
         problems = self.checker.check(fmt, text)
-        failed = tuple(name for name in CHECKS if problems[name])
-        if record:
-            as_written = tuple(dict.fromkeys((*failed, *(["length"] if mended else []))))
+        failed = tuple(name for name in self.checker.enforced if problems[name])
+        if record:  # every check counts in the statistics, enforced or not (the baseline's meaning checks too)
+            every = tuple(name for name in CHECKS if problems[name])
+            as_written = tuple(dict.fromkeys((*every, *(["length"] if mended else []))))
             self.attempts.append(Attempt(fmt, source, not as_written, as_written))
             if mended:
                 self.outcomes["length"].failed_before_repair += "length" not in failed
@@ -68,9 +74,14 @@ class _Session:
         if not failed:
             return Draft(fmt, text, f"{source}, repaired" if mended else source, mended)
         if source == "template":
+            reason = next((f"{name}: {problems[name][0]}" for name in failed if name not in ("length",)), "")
+            if reason:
+                self.dropped.append((fmt, text, reason))
             return None
         fix = repair(fmt, text, problems, self.checker)
         repaired = fix is not None and self.checker.passes(fmt, fix[0])
+        if not repaired:
+            self.dropped.append((fmt, text, "; ".join(f"{n}: {problems[n][0]}" for n in failed)))
         for name in failed if record else ():
             self.outcomes[name].failed_before_repair += 1
             self.outcomes[name].fixes += ([f"{fmt} ({source} draft): {done}" for done in fix[1]] if repaired else
@@ -102,7 +113,7 @@ class _Session:
                 for name, problems in self.checker.check(fmt, draft.text).items():
                     self.outcomes[name].checked += 1
                     self.outcomes[name].issues += [f"{fmt} {n}: {p}" for p in problems]
-            if len(drafts) < self.wanted[fmt]:
+            if len(drafts) < _fewest(fmt, self.wanted[fmt]):
                 self.outcomes["length"].issues.append(
                     f"{fmt}: only {len(drafts)} of {self.wanted[fmt]} drafts could be written within the checks")
         for outcome in self.outcomes.values():
@@ -113,8 +124,11 @@ class _Session:
 class AdWriter:
     """Writes ad drafts for catalog titles; ``llm=None`` gives template drafts only (instant, deterministic)."""
 
-    def __init__(self, llm: BaseChatModel | None = None):
+    def __init__(self, llm: BaseChatModel | None = None, meaning: bool = True):
+        """``meaning=False`` is today's baseline: first-listed genre, no audience fit, meaning checks reported
+        but not enforced (the benchmark runs it beside the real pipeline)."""
         self.llm = llm
+        self.meaning = meaning
 
     def write(self, title: Title, formats: Iterable[str] | str | None = None, tone: str = "", audience: str = "",
               variants: int = 3, language: str = "English", brief: str = "", notices: Iterable[str] = (),
@@ -124,16 +138,32 @@ class AdWriter:
         if not 1 <= int(variants) <= MAX_VARIANTS:
             raise ValueError(f"variants must be between 1 and {MAX_VARIANTS}, got {variants}.")
         fmts = expand_formats(formats)
+        warnings: list[str] = []
+        if self.meaning:  # user text that reads like instructions never reaches the model or the copy
+            tone, audience = clean_field(tone, "tone", warnings), clean_field(audience, "audience", warnings)
         request = clean_request(brief, tone, audience)
-        facts = Facts.from_title(title, leads)
-        tone_used, tone_note = tone_for(request.tone, title.genres)
-        writer = TemplateWriter(facts, tone_used, audience_phrase(request.audience))
-        session = _Session(DraftChecker(facts), fmts, int(variants))
-        notes = [*notices, *request.notices, *filter(None, [tone_note]), *_audience_notes(title, request.audience)]
+        facts = Facts.from_title(title, leads, lead_genre=self.meaning)
+        checker = DraftChecker(facts, enforce_meaning=self.meaning)
+        fit = (audience_fit(title, checker.lead, request.audience, request.tone) if self.meaning else
+               AudienceFit(request.audience, audience_phrase(request.audience)))
+        checker.meaning.not_for_children = fit.not_for_children
+        warnings += fit.warnings
+        if self.meaning and not (title.genres or facts.plot or title.cast or title.directors):
+            warnings.append(f"The record of {title.label} has no genres, plot or people: there is nothing true to "
+                            "say about it beyond its name, so most formats stay empty. Add its metadata to the "
+                            "catalog and draft again.")
+        tone_used, tone_note = tone_for(fit.tone_override or request.tone, _tone_genres(title, checker, self.meaning))
+        writer = TemplateWriter(facts, tone_used, fit.phrase, elements=checker.elements if self.meaning else None,
+                                visual_genre=checker.lead.genre if self.meaning else "")
+        session = _Session(checker, fmts, int(variants))
+        notes = [*notices, *request.notices, *filter(None, [tone_note])]
+        notes += [] if self.meaning else _audience_notes(title, request.audience)
         notes += _language_notes(language)
         fields: dict[str, str] = {}
         if self.llm is not None:
-            messages = build_messages(facts, request.tone or tone_used.name, request.audience, request.text, language)
+            genres = [g.lower() for g in checker.lead.leads] if self.meaning else None
+            messages = build_messages(facts, request.tone or tone_used.name, request.audience, request.text, language,
+                                      genres=genres, audience_note=fit.phrase.strip() if self.meaning else "")
             fields, model_note = ask_model(self.llm, messages)
             notes += filter(None, [model_note])
         for draft in _model_drafts(session, writer, fields):
@@ -148,7 +178,10 @@ class AdWriter:
         _add_notes(outcomes, facts, session.checker)
         return AdDrafts(title.id, title.label, request.tone or tone_used.name, request.audience, language, fmts,
                         session.drafts, outcomes, notes, session.attempts, bool(fields),
-                        time.perf_counter() - started)
+                        time.perf_counter() - started, lead_genre=facts.genre if title.genres else "",
+                        lead_genre_reason=checker.lead.reason if self.meaning else "first listed genre",
+                        warnings=warnings, dropped=session.dropped[:MAX_DROPPED_LISTED],
+                        template_tone=tone_used.name)
 
 
 def _model_drafts(session: _Session, writer: TemplateWriter, fields: dict[str, str]) -> list[Draft]:
@@ -161,8 +194,13 @@ def _model_drafts(session: _Session, writer: TemplateWriter, fields: dict[str, s
             session.set_aside(fmt, line.problem, record)
             continue
         text = line.text
+        if line.key == "key_art" and writer.elements is not None and _meta_art(text, session.checker):
+            session.set_aside(fmt, "describes the ad, not an image of this title", record)
+            continue
         if line.key == "key_art":
-            text = (f"Cinematic key art poster: {text.rstrip(' .')}, {writer.values['palette']} palette, "
+            v = writer.values
+            what = f" for a {' '.join(filter(None, [v['decade'], v['genre'], v['kind']]))}" if writer.elements else ""
+            text = (f"Cinematic key art poster{what}: {text.rstrip(' .')}, {v['palette']} palette, "
                     "dramatic lighting, no text, no logos")
         draft = session.vet(fmt, text, "model", record=record, mended=line.fixes)
         if draft is not None:
@@ -193,6 +231,22 @@ def _compose(writer: TemplateWriter, lines: dict[str, str]) -> dict[str, str]:
     if hook and logline:
         out["spot_30s"] = writer.spot("spot_30s", 0, vo=[_sentence(hook), _sentence(logline)])
     return out
+
+
+def _meta_art(text: str, checker: DraftChecker) -> bool:
+    """A key-art line about the ad ("a family-friendly movie with a playful theme") rather than an image."""
+    return bool(META_ART.search(text)) and not checker.meaning.specific_terms(text)
+
+
+def _fewest(fmt: str, wanted: int) -> int:
+    """Fewer drafts than asked is a problem only below the platform's minimum (three search headlines)."""
+    count = LIMITS[fmt].count
+    return min(wanted, count[0]) if count else wanted
+
+
+def _tone_genres(title: Title, checker: DraftChecker, meaning: bool) -> list[str]:
+    """The genres whose default tone applies: the lead genres first, or the database order for the baseline."""
+    return [*checker.lead.leads, *title.genres] if meaning else title.genres
 
 
 def _sentence(text: str) -> str:

@@ -72,6 +72,17 @@ class AdDrafts:
     #: Whether the model gave a readable reply (its drafts may still all have been set aside).
     model_used: bool = False
     seconds: float = 0.0
+    #: How the drafts name the genre ("thriller"), and why that one.
+    lead_genre: str = ""
+    lead_genre_reason: str = ""
+    #: Where the asked audience or tone does not fit the title (a PG shark thriller for families).
+    warnings: list[str] = field(default_factory=list)
+    #: Drafts that failed a check and could not be repaired: (format, text, reason).
+    dropped: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Key-art files by shape ("poster", "tile", "square"), once drawn.
+    key_art: dict[str, str] = field(default_factory=dict)
+    #: The tone the template drafts (and the key art's look) use: the asked one, or the genre's when it clashed.
+    template_tone: str = ""
 
     @property
     def passed(self) -> bool:
@@ -106,5 +117,8 @@ class AdDrafts:
             "language": self.language, "drafts": drafts, "sources": sources,
             "checks": {name: self.checks[name].to_dict() for name in CHECKS if name in self.checks},
             "passed": self.passed, "notices": list(self.notices), "model_used": self.model_used,
-            "seconds": round(self.seconds, 2),
+            "seconds": round(self.seconds, 2), "lead_genre": self.lead_genre,
+            "lead_genre_reason": self.lead_genre_reason, "warnings": list(self.warnings),
+            "dropped": [{"format": f, "text": t, "reason": r} for f, t, r in self.dropped],
+            "key_art": dict(self.key_art),
         }
