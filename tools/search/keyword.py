@@ -32,12 +32,12 @@ def _stem_all(words: list[str]) -> list[str]:
 
 
 def keyword_text(t: Title) -> str:
-    """Plot, people, genres and tags, but not the title: a title word ("Dark", "Mind", "Heist") says nothing about
-    what a film is like, and short metadata-only records would otherwise win on it. Exact titles are matched
-    separately by the search."""
+    """Title, plot, people, genres and tags. Title words are what a viewer half-remembers ("dancing", "rain");
+    tone words ("dark", "mind-bending") never reach this index, the parser takes them out of the query first, and
+    a metadata-only record's plot-less text is only its title, so it cannot win on plot words."""
     people = [*t.directors[:3], *t.cast[:CAST_IN_INDEX]]
     plot = t.description if t.source.endswith("wikipedia") or not t.description.startswith(t.title) else ""
-    return " ".join([plot, " ".join(people), " ".join(t.genres), " ".join(t.keywords), " ".join(t.themes),
+    return " ".join([t.title, plot, " ".join(people), " ".join(t.genres), " ".join(t.keywords), " ".join(t.themes),
                      " ".join(t.moods)])
 
 

@@ -127,9 +127,11 @@ class QueryParser:
             text = text[:MAX_QUERY_CHARS]
         q = _Query(*tokenize(text))
         out: dict = {"notices": notices, "hypotheses": []}
+        self._year_cues: list[str] = []
         self._years(q, out)
         self._runtime(q, out)
         self._story = is_description(q.words, self._story_words(q))
+        self._story_years(out)
         for step in (self._people, self._languages_, self._places, self._genres, self._acclaim, self._kind,
                      self._facets):
             step(q, out)
@@ -154,6 +156,16 @@ class QueryParser:
                 q.consume(i, 1 if w in ("old", "vintage", "oldies") else 2)
                 out["year_max"] = 1969
 
+    def _story_years(self, out: dict) -> None:
+        """"... in the 70s" inside a story is when it happens, not when the film was made: a guess, so it is said
+        out loud and only "from/made/released/before/after/since" keeps the years a filter."""
+        if not self._story or out.get("year_min") is None and out.get("year_max") is None:
+            return
+        if any(cue in EXPLICIT_YEAR_CUES for cue in self._year_cues):
+            return
+        out.pop("year_min", None), out.pop("year_max", None)
+        out["notices"].append("I read the years as part of the story, not a release-date filter.")
+
     def _wartime(self, q: _Query, out: dict) -> None:
         """"made during WWII" / "made while the war was still on": the years the film was made."""
         text = " ".join(q.words)
@@ -163,6 +175,7 @@ class QueryParser:
         start = len(text[: match.start()].split())
         q.consume(start, len(match.group(0).split()))
         out["year_min"], out["year_max"] = WARTIME_YEARS
+        self._year_cues.append("made")
         if "the war" in match.group(0):
             out["notices"].append("I read 'the war' as the Second World War: films made 1939-1945.")
 
@@ -203,6 +216,7 @@ class QueryParser:
             q.consume(i - 1)
             start, end = {"early": (start, start + 3), "mid": (start + 4, start + 6), "late": (start + 7, end)}[part]
         cue = q.before(i, 2) if part in ("the", "early", "mid", "late") else part
+        self._year_cues.append(cue)
         if cue in ("before", "pre", "prior"):
             out["year_max"] = start - 1
         elif cue in ("after", "post"):
@@ -218,6 +232,7 @@ class QueryParser:
         q.consume(i)
         cue = q.before(i)
         nxt = q.words[i + 1] if i + 1 < len(q.words) else ""
+        self._year_cues.append(cue)
         if cue in ("before", "pre", "until", "till", "prior"):
             out["year_max"] = year - 1
         elif cue in ("after", "post"):
@@ -455,6 +470,11 @@ class QueryParser:
         kept = [w for w in genre_words if set(w.split()) & SUBGENRE_WORDS or w in incidental or soft]
         return Constraints(**lists, **scalars, soft_text=soft_text,
                            semantic_text=" ".join([*soft, *kept]).strip(), notices=tuple(out["notices"]))
+
+
+# Words before a year or decade that make it the film's date even inside a story ("made in 1962").
+EXPLICIT_YEAR_CUES = frozenset({"from", "made", "released", "before", "pre", "prior", "after", "post", "since",
+                                "until", "till", "between"})
 
 
 def _phrase_rows(words: list[str], known: set[str]) -> set[int]:

@@ -23,7 +23,7 @@ from tools.search.keyword import KeywordIndex
 from tools.search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
-FORMAT = 3  # bump when facet scoring changes: the snapshot is rebuilt
+FORMAT = 4  # bump when facet or keyword indexing changes: the snapshot is rebuilt
 
 
 @dataclass
