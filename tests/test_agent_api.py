@@ -126,7 +126,8 @@ def test_a_storyboard_turn_returns_the_sheet_as_attachments(catalog, tmp_path):
                answer_from_tools=True)
     reply = bot.chat("Storyboard a duel at dawn in a misty field, 3 shots")
     assert reply.text.startswith("Here is a 3-shot storyboard (16:9, blocking sketches):")
-    assert [a["media_type"] for a in reply.attachments] == ["image/png", "application/pdf", "text/csv"]
+    assert [a["media_type"] for a in reply.attachments] == ["image/png", "image/gif", "video/mp4", "application/pdf",
+                                                            "text/csv"]
     assert str(catalog.settings.data_dir) in reply.attachments[0]["path"]
 
 
@@ -136,7 +137,7 @@ def test_an_ads_turn_lists_checked_drafts_and_refuses_unknown_titles(catalog):
     bot = make(catalog, steps, answer_from_tools=True)
     reply = bot.chat("Write ad copy for Jaws")
     assert reply.text.startswith("Ad drafts for Jaws") and "- Tagline: " in reply.text
-    assert {a["media_type"] for a in reply.attachments} == {"text/markdown", "text/csv"}
+    assert {a["media_type"] for a in reply.attachments} == {"text/markdown", "text/csv", "image/png"}
     reply = bot.chat("Write ad copy for Jawz Megashark 3000", session_id="other")
     assert reply.text.startswith('I couldn\'t find "Jawz Megashark 3000" in the catalog, so I wrote no ads')
     assert not reply.attachments

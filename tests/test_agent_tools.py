@@ -153,7 +153,7 @@ def test_storyboard_tool_draws_frames_and_attaches_the_sheet(tools):
                          aspect="2.39:1")
     assert text.startswith("Storyboard of 4 shots") and len(artifact.data["shots"]) == 4
     media = [a["media_type"] for a in artifact.attachments]
-    assert media == ["image/png", "application/pdf", "text/csv"]
+    assert media == ["image/png", "image/gif", "video/mp4", "application/pdf", "text/csv"]
     assert all(Path(a["path"]).is_file() for a in artifact.attachments)
     with pytest.raises(ToolInputError):
         tools["generate_storyboard"].func(scene="  ")

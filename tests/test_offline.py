@@ -44,7 +44,7 @@ def test_the_guard_blocks_outside_hosts_and_lets_loopback_through():
 
 
 def assert_flows_worked(report) -> None:
-    assert report.chat_tools == ["search_catalog"] and report.chat_reply == "You could watch The Thing (1982)."
+    assert report.chat_tools == ["search_catalog"] and report.chat_reply == "You could watch Aliens (1986)."
     assert report.search_titles and report.search_titles[0].startswith("Amélie")
     assert len([f for f in report.storyboard_files if f.startswith("shot_")]) == 3
     assert any(f.endswith("_storyboard.pdf") for f in report.storyboard_files)
@@ -70,7 +70,7 @@ def test_a_clean_process_without_offline_variables_makes_no_outside_connection(t
     assert done.returncode == 0 and line, done.stderr[-3000:]
     report = json.loads(line.removeprefix("REPORT "))
     assert report["attempts"] == [], "\n".join(report["attempts"])
-    assert report["chat_reply"] == "You could watch The Thing (1982)." and len(report["ad_taglines"]) == 2
+    assert report["chat_reply"] == "You could watch Aliens (1986)." and len(report["ad_taglines"]) == 2
     assert report["search_titles"][0].startswith("Amélie") and len(report["storyboard_files"]) == 5
 
 

@@ -107,9 +107,7 @@ def build_agent_tools(catalog: CatalogLike, session: SessionLike, services: Crea
 
     @tool("generate_storyboard", parse_docstring=True, response_format="content_and_artifact")
     def generate_storyboard(scene: str, shots: int = 6, aspect: str = "16:9") -> tuple[str, ToolArtifact]:
-        """Draw a storyboard (sequence of shots) of a scene, with an animatic, an overhead plan and a
-        continuity check. A pasted screenplay (scene headings such as "EXT. STREET - NIGHT") gets one board
-        per scene.
+        """Draw a storyboard (shots, animatic, overhead plan) of a scene or of a pasted screenplay.
 
         Args:
             scene: The scene as the user described it.

@@ -303,8 +303,11 @@ class QueryParser:
             # A capitalised neighbour means a longer name ("Christopher Nolen"), not this surname alone.
             part_of_name = any(0 <= j < len(q.words) and not q.used[j] and q.original[j][:1].isupper()
                                for j in (i - 1, i + 1))
-            # A surname alone is a person only with a cue ("by Kubrick"): "German" is also Aleksei German.
-            if name and not q.used[i] and not part_of_name and q.before(i) in DIRECTOR_CUES | {"starring"}:
+            # A surname alone is a person only with a cue: "by Kubrick", or "Miyazaki films" (the surname names
+            # whose films); "German" is also Aleksei German, so a bare surname elsewhere in a sentence is not.
+            cued = q.before(i) in DIRECTOR_CUES | {"starring"} or (
+                i + 1 < len(q.words) and q.words[i + 1] in FILM_NOUNS)
+            if name and not q.used[i] and not part_of_name and cued:
                 self._apply_person(q, i, 1, name, out, role="director")
 
     def _apply_person(self, q: _Query, i: int, n: int, name: str, out: dict, role: str | None = None) -> None:

@@ -102,7 +102,8 @@ class Storyboarder:
         started = time.perf_counter()
         plan = plan_shots(self.llm if self.use_llm else None, scene, count, style, cues=tuple(cues))
         plan.shot_list.shots = with_dialogue(plan.shot_list.shots, list(dialogue))
-        if plan.source == "fallback" and self.use_llm:
+        # Only a model that was asked can have failed; with no model the text's plan is the intended one.
+        if plan.source == "fallback" and self.llm is not None:
             notices.append("The chat model gave no usable shot list; the shots follow a standard coverage pattern.")
         elif plan.fallback_shots:
             notices.append(f"{plan.fallback_shots} shot(s) were added from a standard coverage pattern.")
