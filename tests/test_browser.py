@@ -76,5 +76,5 @@ def test_ad_studio_picks_a_title_and_shows_check_badges(page):
     page.click("#mq-ads-generate")
     page.wait_for_selector("#mq-ads-result .mq-badge", timeout=60_000)
     assert "Ad drafts: Jaws" in page.inner_text("#mq-ads-result")
-    assert page.locator("#mq-ads-result .mq-badge.mq-pass").count() == 4
+    assert page.locator("#mq-ads-result .mq-badge.mq-pass").count() == 9  # 4 form + 5 meaning checks
     page.screenshot(path=str(ARTIFACTS / "ads.png"), full_page=True)
