@@ -1,0 +1,161 @@
+"""When a film was made and how long it runs: years, decades, eras, wartime and runtime phrases → filters.
+
+A year inside a story ("summer of 1963") is when it happens, not a filter: :meth:`PeriodReader.story_years`
+takes such years back out, and says so, unless a cue ("from", "made", "released", ...) makes them the film's date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tools.search.phrases import WARTIME_MADE, WARTIME_YEARS, duration_at, runtime_after_cue
+from tools.search.tokens import Tokens
+
+DECADE_WORDS = {"twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950, "sixties": 1960,
+                "seventies": 1970, "eighties": 1980, "nineties": 1990, "noughties": 2000, "aughts": 2000}
+# Words before a year or decade that make it the film's date even inside a story ("made in 1962").
+EXPLICIT_YEAR_CUES = frozenset({"from", "made", "released", "before", "pre", "prior", "after", "post", "since",
+                                "until", "till", "between"})
+
+
+class PeriodReader:
+    """Reads release years and running times; remembers the words before each year for the story check."""
+
+    def __init__(self, max_year: int):
+        self.max_year = max_year
+        self._year_cues: list[str] = []
+
+    def years(self, q: Tokens, out: dict) -> None:
+        self._wartime(q, out)
+        for i, w in enumerate(q.words):
+            if q.used[i]:
+                continue
+            span = _decade(w)
+            if span:
+                self._apply_decade(q, i, span, out)
+            elif re.fullmatch(r"(18|19|20)\d\d", w):
+                self._apply_year(q, i, int(w), out)
+            elif w in ("recent", "new", "newer", "latest", "modern", "contemporary"):
+                q.consume(i)
+                out["year_min"] = self.max_year - (4 if w != "modern" else 14)
+            elif w in ("old", "vintage", "oldies") or q.phrase_at(i, 2) in ("golden age", "black white"):
+                q.consume(i, 1 if w in ("old", "vintage", "oldies") else 2)
+                out["year_max"] = 1969
+
+    def story_years(self, out: dict, story: bool) -> None:
+        """"... in the 70s" inside a story is when it happens, not when the film was made: a guess, so it is said
+        out loud and only "from/made/released/before/after/since" keeps the years a filter."""
+        if not story or out.get("year_min") is None and out.get("year_max") is None:
+            return
+        if any(cue in EXPLICIT_YEAR_CUES for cue in self._year_cues):
+            return
+        out.pop("year_min", None), out.pop("year_max", None)
+        out["notices"].append("I read the years as part of the story, not a release-date filter.")
+
+    def _wartime(self, q: Tokens, out: dict) -> None:
+        """"made during WWII" / "made while the war was still on": the years the film was made."""
+        text = " ".join(q.words)
+        match = WARTIME_MADE.search(text)
+        if not match:
+            return
+        start = len(text[: match.start()].split())
+        q.consume(start, len(match.group(0).split()))
+        out["year_min"], out["year_max"] = WARTIME_YEARS
+        self._year_cues.append("made")
+        if "the war" in match.group(0):
+            out["notices"].append("I read 'the war' as the Second World War: films made 1939-1945.")
+
+    def _apply_decade(self, q: Tokens, i: int, span: tuple[int, int], out: dict) -> None:
+        start, end = span
+        q.consume(i)
+        part = q.before(i)
+        if part in ("early", "mid", "late"):
+            q.consume(i - 1)
+            start, end = {"early": (start, start + 3), "mid": (start + 4, start + 6), "late": (start + 7, end)}[part]
+        cue = q.before(i, 2) if part in ("the", "early", "mid", "late") else part
+        self._year_cues.append(cue)
+        if cue in ("before", "pre", "prior"):
+            out["year_max"] = start - 1
+        elif cue in ("after", "post"):
+            out["year_min"] = end + 1
+        elif cue == "since":
+            out["year_min"] = start
+        else:
+            out.setdefault("year_min", start)
+            out["year_min"] = min(out["year_min"], start)
+            out["year_max"] = max(out.get("year_max") or end, end)
+
+    def _apply_year(self, q: Tokens, i: int, year: int, out: dict) -> None:
+        q.consume(i)
+        cue = q.before(i)
+        nxt = q.words[i + 1] if i + 1 < len(q.words) else ""
+        self._year_cues.append(cue)
+        if cue in ("before", "pre", "until", "till", "prior"):
+            out["year_max"] = year - 1
+        elif cue in ("after", "post"):
+            out["year_min"] = year + 1
+        elif cue == "since":
+            out["year_min"] = year
+        elif re.fullmatch(r"(18|19|20)\d\d", nxt) or (nxt in ("to", "and", "through") and i + 2 < len(q.words)
+                                                        and re.fullmatch(r"(18|19|20)\d\d", q.words[i + 2])):
+            last = int(q.words[i + 1] if nxt.isdigit() else q.words[i + 2])
+            q.consume(i + 1, 1 if nxt.isdigit() else 2)
+            out["year_min"], out["year_max"] = min(year, last), max(year, last)
+        elif out.get("year_min") is None:
+            out["year_min"] = out["year_max"] = year
+        if cue in ("before", "pre", "until", "till", "prior", "after", "post", "since", "between", "from", "in"):
+            q.consume(i - 1)
+
+    def runtime(self, q: Tokens, out: dict) -> None:
+        for i, w in enumerate(q.words):
+            if q.used[i]:
+                continue
+            minutes = duration_at(q.words, i)
+            if minutes:
+                value, length = minutes
+                after = runtime_after_cue(q.words, i + length)
+                if after:
+                    key, extra = after
+                    q.consume(i, length + extra)
+                    out[key] = value
+                    out.pop("runtime_max" if key == "runtime_min" else "runtime_min", None)
+                else:
+                    self._apply_runtime(q, i, value, length, out)
+            elif w in ("short", "shorter", "quick", "brief"):
+                q.consume(i)
+                out["runtime_max"] = 90
+            elif w in ("long", "longer", "lengthy") and not q.negated(i):
+                q.consume(i)
+                out["runtime_min"] = 140
+            elif w == "long":
+                q.consume(i)
+                out["runtime_max"] = 120
+
+    def _apply_runtime(self, q: Tokens, i: int, value: int, length: int, out: dict) -> None:
+        q.consume(i, length)
+        cue, cue2 = q.before(i), " ".join(w for w in (q.before(i, 2), q.before(i)) if w)
+        if cue in ("under", "below", "within", "max", "maximum") or cue2 in (
+                "less than", "shorter than", "at most", "no more", "up to", "more than" if q.negated(i) else ""):
+            out["runtime_max"] = value - (1 if cue in ("under", "below") or "than" in cue2 else 0)
+        elif cue in ("over", "above") or cue2 in ("more than", "longer than", "at least"):
+            out["runtime_min"] = value + (1 if cue in ("over", "above") or "than" in cue2 else 0)
+            out.pop("runtime_max", None)
+        elif cue in ("around", "about", "roughly", "approximately"):
+            out["runtime_min"], out["runtime_max"] = value - 15, value + 15
+        else:
+            out["runtime_min"], out["runtime_max"] = value - 10, value + 10
+        two_word_cue = cue2 in ("less than", "shorter than", "at most", "no more", "up to", "more than",
+                                "longer than", "at least")
+        q.consume(i - 2 if two_word_cue else i - 1, 2 if two_word_cue else 1)
+
+
+def _decade(word: str) -> tuple[int, int] | None:
+    if word in DECADE_WORDS:
+        start = DECADE_WORDS[word]
+        return start, start + 9
+    match = re.fullmatch(r"(1[89]|20)?(\d)0s", word)
+    if not match:
+        return None
+    century, digit = match.group(1), int(match.group(2))
+    start = int(century) * 100 + digit * 10 if century else (1900 + digit * 10 if digit >= 2 else 2000 + digit * 10)
+    return start, start + 9
