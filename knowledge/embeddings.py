@@ -71,7 +71,10 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
-        return int(self._load().get_sentence_embedding_dimension())
+        model = self._load()
+        # sentence-transformers 5 renamed the method; older releases only have the first name.
+        size = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(size())
 
     def _load(self):
         with self._lock:

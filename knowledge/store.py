@@ -80,7 +80,7 @@ def embedding_text(t: Title) -> str:
     if t.keywords:
         head.append(", ".join(t.keywords[:8]))
     text = ". ".join(head) + "."
-    if t.source.endswith("wikipedia") or not t.description.startswith(t.title):
+    if t.has_plot:
         text += " " + t.description  # a real plot/description; factual ones would only repeat the above
     return text
 

@@ -151,6 +151,12 @@ class Title:
     def label(self) -> str:
         return f"{self.title} ({self.year})" if self.year else self.title
 
+    @property
+    def has_plot(self) -> bool:
+        """Whether the description is a real plot or blurb, not one generated from the facts (those open with
+        the title)."""
+        return self.source.endswith("wikipedia") or not self.description.startswith(self.title)
+
     def to_dict(self) -> dict:
         return asdict(self)
 

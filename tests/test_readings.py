@@ -31,6 +31,23 @@ def test_explicit_phrasings_filter_whatever_the_case(parse):
     assert not parse("Spielberg").directors  # a surname alone is not enough evidence
 
 
+def test_a_role_word_after_the_name_sets_the_role(parse):
+    # Clint Eastwood has more acting than directing credits: without the cue he would be read as cast.
+    c = parse("movies Clint Eastwood directed")
+    assert c.directors == ("Clint Eastwood",) and not c.cast and not c.soft_text
+    assert parse("a film Tom Hanks starred in").cast == ("Tom Hanks",)
+
+
+def test_families_credited_together_are_read_as_people_and_said_out_loud(parse):
+    c = parse("films by the Coen brothers")
+    assert c.directors == ("Joel Coen",) and not c.soft_text
+    assert "I read 'Coen brothers' as films directed by Joel Coen (most of them with Ethan Coen)." in c.notices
+    assert parse("the Marx Brothers comedies").cast == ("Groucho Marx",)
+    # No two Wrights share two films: the aviators stay words of the story.
+    c = parse("the Wright brothers build a plane")
+    assert not c.directors and not c.cast and "wright" in c.soft_text
+
+
 @pytest.mark.parametrize(("query", "low", "high"), [
     ("long dramas, at least two and a half hours", 150, None),
     ("three hours or longer", 180, None),

@@ -102,8 +102,7 @@ class CatalogSearch:
             snap = self._load_snapshot()
             self._snapshot, self._index, self._vocab = snap, snap.index, snap.vocabulary
             self._priors = np.array([acclaim_prior(t) for t in snap.index.titles], dtype=np.float32)
-            self._plot_rows = np.array([t.source.endswith("wikipedia") or not t.description.startswith(t.title)
-                                        for t in snap.index.titles], dtype=bool)
+            self._plot_rows = np.array([t.has_plot for t in snap.index.titles], dtype=bool)
 
     def _load_snapshot(self) -> Snapshot:
         col = self.store.collection()
@@ -215,8 +214,12 @@ class CatalogSearch:
         if text:
             keyword = snap.keywords.scores(text)[rows]
             signals.keyword = keyword if keyword.any() else None
+            title_words = snap.title_words.scores(text)[rows]
+            signals.title_words = title_words if title_words.any() else None
             vector = self.store.embedder.embed_query(text)
-            signals.dense = index.embeddings[rows] @ vector
+            # A plot's best passage counts as much as the title's own vector (which only holds its opening).
+            passages = snap.passages.best_similarity(vector, len(index.titles))[rows]
+            signals.dense = np.maximum(index.embeddings[rows] @ vector, passages)
         scores = fused_scores(c, signals, index, self._priors, snap.facets, self._plot_rows)
         scores = scores + WEIGHTS["title"] * self._title_matches(c, rows)
         best = top_rows(scores, rows, min(POOL, rows.size))

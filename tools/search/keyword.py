@@ -1,15 +1,17 @@
-"""The keyword side of hybrid search: BM25 (``bm25s``) over each title's words.
+"""The keyword side of hybrid search: BM25 (``bm25s``) over each title's words, in two channels.
 
 Dense MiniLM vectors find films *like* a description; BM25 finds the film whose plot holds the rare words the
-viewer remembers ("genocide", "refugees", "motorcycle"), which is what known-item queries need. The index covers
-title, plot or description, people, genres and the source's tags; it is built at ingest beside the vectors and
-loaded from disk in milliseconds.
+viewer remembers ("genocide", "refugees", "motorcycle"), which is what known-item queries need. The body channel
+covers plot or description, people, genres and the source's tags; the title channel only the title. They are
+separate because a title is a very short document: in one index "Pineapple Express" outranks the plot in which
+a cop keeps buying tins of pineapple, and "Bat*21" the plot of a virus that came from a bat. Both are built at
+ingest beside the vectors and loaded from disk in milliseconds.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -32,13 +34,18 @@ def _stem_all(words: list[str]) -> list[str]:
 
 
 def keyword_text(t: Title) -> str:
-    """Title, plot, people, genres and tags. Title words are what a viewer half-remembers ("dancing", "rain");
-    tone words ("dark", "mind-bending") never reach this index, the parser takes them out of the query first, and
-    a metadata-only record's plot-less text is only its title, so it cannot win on plot words."""
+    """Plot, people, genres and tags: the body channel. Tone words ("dark", "mind-bending") never reach it, the
+    parser takes them out of the query first, and a metadata-only record's generated description (its title and
+    facts) is left out, so such a record cannot win on plot words."""
     people = [*t.directors[:3], *t.cast[:CAST_IN_INDEX]]
-    plot = t.description if t.source.endswith("wikipedia") or not t.description.startswith(t.title) else ""
-    return " ".join([t.title, plot, " ".join(people), " ".join(t.genres), " ".join(t.keywords), " ".join(t.themes),
+    plot = t.description if t.has_plot else ""
+    return " ".join([plot, " ".join(people), " ".join(t.genres), " ".join(t.keywords), " ".join(t.themes),
                      " ".join(t.moods)])
+
+
+def title_text(t: Title) -> str:
+    """The title channel: what a viewer half-remembers from the poster ("dancing", "rain")."""
+    return t.title
 
 
 class KeywordIndex:
@@ -49,10 +56,11 @@ class KeywordIndex:
         self._vocab = retriever.vocab_dict
 
     @classmethod
-    def build(cls, titles: Sequence[Title], progress: bool = False) -> KeywordIndex:
+    def build(cls, titles: Sequence[Title], text: Callable[[Title], str] = keyword_text,
+              progress: bool = False) -> KeywordIndex:
         import bm25s
 
-        texts = [keyword_text(t).lower() for t in titles]
+        texts = [text(t).lower() or "_" for t in titles]
         tokens = bm25s.tokenize(texts, stopwords="en", stemmer=_stem_all, show_progress=progress)
         retriever = bm25s.BM25()
         retriever.index(tokens, show_progress=progress)

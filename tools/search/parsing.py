@@ -33,6 +33,10 @@ from tools.search.vocabulary import (
 
 DIRECTOR_CUES = {"by", "director", "directed", "filmmaker", "helmed"}
 CAST_CUES = {"starring", "with", "featuring", "stars", "actor", "actress", "feat"}
+# A role word after the name: "movies Clint Eastwood directed" (he acted more often than he directed).
+DIRECTOR_CUES_AFTER = {"directed", "directs", "direct", "helmed", "made"}
+CAST_CUES_AFTER = {"starred", "stars", "acted", "acts", "plays", "played", "appears", "appeared"}
+SIBLING_WORDS = {"brothers", "sisters", "siblings"}
 LANGUAGE_CUES_BEFORE = {"in", "spoken", "speaking"}
 LANGUAGE_CUES_AFTER = {"language", "speaking", "spoken", "dialogue", "audio", "dubbed", "subtitled"}
 ACCLAIM = {"acclaimed", "best", "masterpiece", "masterpieces", "greatest", "beloved", "praised", "classic",
@@ -109,6 +113,7 @@ class QueryParser:
 
 
     def _people(self, q: Tokens, out: dict) -> None:
+        self._siblings(q, out)
         for n in (4, 3, 2):
             for i in range(len(q.words) - n + 1):
                 phrase = q.phrase_at(i, n)
@@ -127,11 +132,30 @@ class QueryParser:
             if name and not q.used[i] and not part_of_name and cued:
                 self._apply_person(q, i, 1, name, out, role="director")
 
+    def _siblings(self, q: Tokens, out: dict) -> None:
+        """"the Coen brothers", "the Marx Brothers": people who share a surname and films; the filter is the one
+        credited most, and the reply says so. Only families the catalog credits together on two films or more."""
+        for i in range(len(q.words) - 1):
+            family = self.vocab.people.families.get(q.words[i])
+            if q.used[i] or q.words[i + 1] not in SIBLING_WORDS or not family:
+                continue
+            field_, names = family
+            q.consume(i, 2)
+            phrase = " ".join(q.original[i:i + 2])
+            self._propose(out, field_, [names[0]], phrase, cued=True)
+            verb = "directed by" if field_ == "directors" else "starring"
+            out["notices"].append(f"I read '{phrase}' as films {verb} {names[0]} (most of them with "
+                                  f"{' and '.join(names[1:3])}).")
+
     def _apply_person(self, q: Tokens, i: int, n: int, name: str, out: dict, role: str | None = None) -> None:
         q.consume(i, n)
         cue = q.before(i)
+        after = q.words[i + n] if i + n < len(q.words) else ""
+        if after in DIRECTOR_CUES_AFTER | CAST_CUES_AFTER:
+            q.consume(i + n)
+            role = "director" if after in DIRECTOR_CUES_AFTER else "cast"
         # "films Samuel L. Jackson is in", "Tom Hanks comedies": the sentence is about the person's films.
-        cued = cue in DIRECTOR_CUES | CAST_CUES or cue in FILM_NOUNS or followed_by_film_noun(
+        cued = cue in DIRECTOR_CUES | CAST_CUES or cue in FILM_NOUNS or role is not None or followed_by_film_noun(
             q.words, i + n, set(GENRE_SYNONYMS))
         if cue in DIRECTOR_CUES | CAST_CUES:
             q.consume(i - 1)

@@ -19,7 +19,9 @@ from tools.search.facets import FacetScores
 
 RRF_K = 10
 # In RRF units (rank 1 is worth 1/11 = 0.09): a title-exact match beats everything, boosts nudge.
-WEIGHTS = {"dense": 1.0, "keyword": 1.0, "prior": 0.05, "facet": 0.03, "boost": 0.03, "title": 0.3}
+# The title channel is a weak witness: a title word is one word of a short name, a plot word one of many.
+WEIGHTS = {"dense": 1.0, "keyword": 1.0, "title_words": 0.35, "prior": 0.05, "facet": 0.03, "boost": 0.03,
+           "title": 0.3}
 # Without any free text the prior and the facets are the ranking.
 NO_TEXT_PRIOR = 1.0
 POOL = 200
@@ -41,7 +43,8 @@ class Signals:
 
     rows: np.ndarray
     dense: np.ndarray | None = None  # cosine similarity
-    keyword: np.ndarray | None = None  # BM25 score
+    keyword: np.ndarray | None = None  # BM25 score over plot, people, genres and tags
+    title_words: np.ndarray | None = None  # BM25 score over the title alone
 
 
 def _rrf(values: np.ndarray | None) -> np.ndarray:
@@ -56,9 +59,10 @@ def _rrf(values: np.ndarray | None) -> np.ndarray:
 
 def fused_scores(c: Constraints, s: Signals, index: MemoryIndex, priors: np.ndarray,
                  facets: FacetScores | None, plot_rows: np.ndarray) -> np.ndarray:
-    has_text = s.dense is not None or s.keyword is not None
+    has_text = s.dense is not None or s.keyword is not None or s.title_words is not None
     dense = None if s.dense is None else s.dense - METADATA_ONLY_PENALTY * ~plot_rows[s.rows]
     score = WEIGHTS["dense"] * _rrf(dense) + WEIGHTS["keyword"] * _rrf(s.keyword)
+    score = score + WEIGHTS["title_words"] * _rrf(s.title_words)
     prior_weight = WEIGHTS["prior"] * (3 if c.min_critic_score else 1) * (1 if has_text else NO_TEXT_PRIOR / 0.05)
     score = score + prior_weight * priors[s.rows]
     wanted = [*c.tones, *c.themes]

@@ -19,11 +19,12 @@ import numpy as np
 from knowledge.memory_index import MemoryIndex
 from knowledge.store import CatalogStore
 from tools.search.facets import FacetScores, descriptors, score_facets
-from tools.search.keyword import KeywordIndex
+from tools.search.keyword import KeywordIndex, title_text
+from tools.search.passages import Passages
 from tools.search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
-FORMAT = 4  # bump when facet or keyword indexing changes: the snapshot is rebuilt
+FORMAT = 6  # bump when facet or keyword indexing changes: the snapshot is rebuilt
 
 
 @dataclass
@@ -31,6 +32,8 @@ class Snapshot:
     index: MemoryIndex
     vocabulary: Vocabulary
     keywords: KeywordIndex
+    title_words: KeywordIndex
+    passages: Passages
     facets: FacetScores
     catalog_hash: str
 
@@ -39,10 +42,12 @@ class Snapshot:
         index = MemoryIndex.from_store(store)
         vocab = Vocabulary.from_titles(index.titles)
         keywords = KeywordIndex.build(index.titles)
+        title_words = KeywordIndex.build(index.titles, text=title_text)
         vectors = store.embedder.embed_documents(descriptors()) if len(index) else np.zeros((0, 0), np.float32)
         facets = score_facets(index.titles, index.embeddings, vectors)
         _add_facet_postings(index, facets)
-        return cls(index, vocab, keywords, facets, catalog_hash)
+        passages = Passages.build(index.titles, store.embedder)
+        return cls(index, vocab, keywords, title_words, passages, facets, catalog_hash)
 
     def save(self, folder: Path) -> None:
         tmp = folder.with_name(folder.name + ".tmp")
@@ -50,10 +55,13 @@ class Snapshot:
         tmp.mkdir(parents=True)
         np.save(tmp / "embeddings.npy", self.index.embeddings)
         np.save(tmp / "facets.npy", self.facets.scores)
+        np.save(tmp / "passage_rows.npy", self.passages.rows)
+        np.save(tmp / "passage_vectors.npy", self.passages.vectors)
         with open(tmp / "objects.pkl", "wb") as fh:
             pickle.dump({"titles": self.index.titles, "vocabulary": self.vocabulary, "facet_names": self.facets.names,
                          "facet_has": self.facets.has}, fh, protocol=pickle.HIGHEST_PROTOCOL)
         self.keywords.save(tmp / "bm25")
+        self.title_words.save(tmp / "bm25-titles")
         (tmp / "manifest.json").write_text(json.dumps({"format": FORMAT, "catalog_hash": self.catalog_hash}))
         shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)  # a reader never sees half a snapshot
@@ -70,7 +78,9 @@ class Snapshot:
             index = MemoryIndex.build(objects["titles"], np.load(folder / "embeddings.npy"))
             facets = FacetScores(tuple(objects["facet_names"]), np.load(folder / "facets.npy"), objects["facet_has"])
             _add_facet_postings(index, facets)
-            return cls(index, objects["vocabulary"], KeywordIndex.load(folder / "bm25"), facets,
+            return cls(index, objects["vocabulary"], KeywordIndex.load(folder / "bm25"),
+                       KeywordIndex.load(folder / "bm25-titles"),
+                       Passages(np.load(folder / "passage_rows.npy"), np.load(folder / "passage_vectors.npy")), facets,
                        manifest["catalog_hash"])
         except FileNotFoundError:
             return None

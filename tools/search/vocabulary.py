@@ -92,6 +92,9 @@ class PersonIndex:
     directed: Counter = field(default_factory=Counter)
     acted: Counter = field(default_factory=Counter)
     surnames: dict[str, str] = field(default_factory=dict)  # distinctive director surname -> display name
+    #: surname -> (role, names, most credited first) of people who share it on at least two films: "the Coen
+    #: brothers" (directors), "the Marx Brothers" (cast). Directors win when both exist.
+    families: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def role(self, name: str) -> str:
         return "director" if self.directed[name] >= self.acted[name] else "cast"
@@ -125,6 +128,7 @@ class Vocabulary:
                 people.names.setdefault(normalize_title(name), name)
                 people.acted[name] += 1
         people.surnames = _distinctive_surnames(people)
+        people.families = _families(titles, people)
         return cls(
             genres={g for t in titles for g in t.genres},
             countries={c for t in titles for c in t.countries},
@@ -150,4 +154,26 @@ def _distinctive_surnames(people: PersonIndex) -> dict[str, str]:
         # Only when one director clearly dominates the surname; "Scott" (Ridley, Tony) stays ambiguous.
         if len(top) == 1 or people.directed[top[0]] >= 2 * people.directed[top[1]]:
             out[surname] = top[0]
+    return out
+
+
+def _families(titles: list[Title], people: PersonIndex) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Surnames shared by two or more people credited together (same role) on at least two films."""
+    shared: dict[tuple[str, str], Counter] = {}
+    for t in titles:
+        for role, names in (("directors", t.directors), ("cast", t.cast)):
+            by_surname: dict[str, list[str]] = {}
+            for name in names:
+                parts = normalize_title(name).split()
+                if len(parts) >= 2:
+                    by_surname.setdefault(parts[-1], []).append(name)
+            for surname, group in by_surname.items():
+                if len(group) >= 2:
+                    shared.setdefault((role, surname), Counter()).update(group)
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for (role, surname), counts in sorted(shared.items(), key=lambda item: item[0][0] != "directors"):
+        credits = people.directed if role == "directors" else people.acted
+        names = tuple(sorted((name for name, n in counts.items() if n >= 2), key=lambda name: -credits[name]))
+        if len(names) >= 2 and surname not in out:
+            out[surname] = (role, names)
     return out
