@@ -42,8 +42,7 @@ def ingest(settings: Settings, store: CatalogStore, rebuild: bool = False, progr
 
 def save_snapshot(settings: Settings, store: CatalogStore) -> None:
     """Build the search snapshot beside the index unless the one on disk is for this catalog already."""
-    col = store.collection()
-    catalog_hash = (col.metadata or {}).get("catalog_hash") if col is not None else None
+    catalog_hash = store.recorded()[0]
     folder = snapshot_dir(settings)
     if catalog_hash and Snapshot.load(folder, catalog_hash) is None:
         log.info("Building the search snapshot (vocabulary, keyword index, facets) at %s", folder)
@@ -68,7 +67,7 @@ class Catalog:
     def search_engine(self) -> CatalogSearch:
         with self._lock:
             if self._search is None:
-                if self.store.count() == 0:
+                if self.store.recorded()[1] == 0:
                     log.warning("The catalog index at %s is empty; building it now (a few minutes, once).",
                                 self.store.location)
                     ingest(self.settings, self.store)

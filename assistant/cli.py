@@ -37,9 +37,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from assistant.api import Assistant
+    # The catalog alone, not the Assistant: a search needs no agent or chat model (see assistant/__init__.py).
+    from assistant.catalog import Catalog
 
-    result = Assistant(_settings(args)).search(args.query, k=args.k)
+    result = Catalog.from_settings(_settings(args)).search(args.query, k=args.k)
     if args.json:
         print(json.dumps([h.to_dict() for h in result.hits], ensure_ascii=False, indent=2))
         return 0

@@ -23,10 +23,17 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarr
     return (x - mean) / np.sqrt(var + EPS) * weight + bias
 
 
-def _gelu(x: np.ndarray) -> np.ndarray:
-    from scipy.special import erf
+def _erf(x: np.ndarray) -> np.ndarray:
+    """Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7, under float32's resolution near 1): importing
+    scipy.special for the exact one costs a few hundred milliseconds of every cold search."""
+    sign, z = np.sign(x), np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * z)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return sign * (1.0 - poly * np.exp(-z * z))
 
-    return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))
 
 
 class NumpyMiniLM:
@@ -39,13 +46,20 @@ class NumpyMiniLM:
         config = json.loads((folder / "config.json").read_text())
         if config.get("model_type") != "bert" or config.get("num_hidden_layers") != LAYERS:
             raise ValueError(f"{folder} is not the 6-layer MiniLM this encoder implements")
-        self.w = load_file(str(folder / "model.safetensors"))
+        # Fresh copies: matrix products on the arrays safetensors hands back ran 7x slower here (19.9 vs 2.9 ms for
+        # one 25x384 @ 384x1536), and Linear weights are stored transposed once instead of on every call.
+        self.w = {name: np.ascontiguousarray(array.T if name.endswith(".weight") and array.ndim == 2
+                                             and "embeddings" not in name else array)
+                  for name, array in load_file(str(folder / "model.safetensors")).items()}
+        from threadpoolctl import ThreadpoolController
+
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._blas = ThreadpoolController()
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_tokens)
 
     def _linear(self, x: np.ndarray, name: str) -> np.ndarray:
-        return x @ self.w[name + ".weight"].T + self.w[name + ".bias"]
+        return x @ self.w[name + ".weight"] + self.w[name + ".bias"]  # stored transposed (see __init__)
 
     def _layer(self, x: np.ndarray, i: int) -> np.ndarray:
         p = f"encoder.layer.{i}."
@@ -63,6 +77,12 @@ class NumpyMiniLM:
         return _layer_norm(x + ff, self.w[p + "output.LayerNorm.weight"], self.w[p + "output.LayerNorm.bias"])
 
     def encode(self, text: str) -> np.ndarray:
+        # One BLAS thread: these are tiny matrices, and on a busy 2-core machine two threads waiting on each other
+        # made a query 106 ms instead of 16 ms.
+        with self._blas.limit(limits=1, user_api="blas"):
+            return self._encode(text)
+
+    def _encode(self, text: str) -> np.ndarray:
         ids = np.array(self.tokenizer.encode(text).ids)
         w = self.w
         x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][: len(ids)]

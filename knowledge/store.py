@@ -9,6 +9,7 @@ in, which makes "re-ingest an unchanged catalog" a cheap no-op. Only one writer 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import shutil
 import time
@@ -29,6 +30,9 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1  # awards, moods, themes, keywords are additive: a v1 index reads them as empty
 UPSERT_BATCH = 512
+# Written into an embedded index's directory after each completed ingest: what it holds, readable without
+# importing or opening Chroma (about a second and a half of a cold CLI search).
+INDEX_MARKER = "marquee-index.json"
 LIST_FIELDS = ("genres", "directors", "cast", "writers", "countries", "languages", "moods", "themes", "keywords")
 SCALAR_FIELDS = ("title", "year", "kind", "runtime_min", "maturity_rating", "description", "critic_score",
                  "critic_review_count", "source", "awards")
@@ -182,6 +186,39 @@ class CatalogStore:
         col = self.collection()
         return 0 if col is None else col.count()
 
+    def recorded(self) -> tuple[str | None, int]:
+        """The catalog hash and title count the last completed ingest recorded (``(None, 0)``: none yet).
+
+        An embedded index answers from its marker file without opening Chroma; a server, or an index written
+        before the marker existed, is asked directly."""
+        marker = self._marker()
+        if marker is not None and marker.is_file():
+            try:
+                state = json.loads(marker.read_text())
+                if state.get("collection") == self.collection_name:
+                    return state.get("catalog_hash"), int(state.get("count", 0))
+            except (OSError, ValueError):
+                log.warning("Unreadable index marker %s; asking Chroma instead.", marker)
+        col = self.collection()
+        if col is None:
+            return None, 0
+        return (col.metadata or {}).get("catalog_hash"), col.count()
+
+    def _marker(self) -> Path | None:
+        return None if self.url or not self.path else self.path / INDEX_MARKER
+
+    def _write_marker(self, catalog_hash: str | None, count: int) -> None:
+        marker = self._marker()
+        if marker is None:
+            return
+        if catalog_hash is None:
+            marker.unlink(missing_ok=True)
+            return
+        tmp = marker.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"collection": self.collection_name, "catalog_hash": catalog_hash,
+                                   "count": count}))
+        tmp.replace(marker)
+
     def is_current(self, titles: Sequence[Title]) -> bool:
         col = self.collection()
         if col is None:
@@ -214,7 +251,9 @@ class CatalogStore:
             col = self.collection(create=True)
             wanted = catalog_hash(titles, self.embedder.name)
             if (col.metadata or {}).get("catalog_hash") == wanted and col.count() == len(titles):
+                self._write_marker(wanted, len(titles))  # an index from before the marker gets one
                 return IngestReport(len(titles), 0, 0, len(titles), time.perf_counter() - started)
+            self._write_marker(None, 0)  # until this ingest completes, readers must ask Chroma
             existing = self._existing_hashes(col)
             hashes = {t.id: t.content_hash() for t in titles}
             changed = [t for t in titles if existing.get(t.id) != hashes[t.id]]
@@ -225,6 +264,7 @@ class CatalogStore:
             # Recorded last: an ingest killed before this line is simply resumed by the next run.
             col.modify(metadata={"marquee_schema": SCHEMA_VERSION, "catalog_hash": wanted,
                                  "embedding_model": self.embedder.name})
+            self._write_marker(wanted, len(titles))
         unchanged = len(titles) - len(changed)
         return IngestReport(len(titles), len(changed), len(stale), unchanged, time.perf_counter() - started)
 
@@ -252,6 +292,7 @@ class CatalogStore:
     def reset(self) -> None:
         """Delete the collection (``--rebuild``); for an unreadable embedded directory, delete the directory."""
         with self.writer_lock():
+            self._write_marker(None, 0)
             try:
                 self._connect().delete_collection(self.collection_name)
             except StoreError:

@@ -105,8 +105,7 @@ class CatalogSearch:
             self._plot_rows = np.array([t.has_plot for t in snap.index.titles], dtype=bool)
 
     def _load_snapshot(self) -> Snapshot:
-        col = self.store.collection()
-        wanted = ((col.metadata or {}).get("catalog_hash") if col is not None else None) or "unrecorded"
+        wanted = self.store.recorded()[0] or "unrecorded"
         if self.snapshot_dir is not None:
             snap = Snapshot.load(self.snapshot_dir, wanted)
             if snap is not None:
@@ -219,7 +218,8 @@ class CatalogSearch:
             vector = self.store.embedder.embed_query(text)
             # A plot's best passage counts as much as the title's own vector (which only holds its opening).
             passages = snap.passages.best_similarity(vector, len(index.titles))[rows]
-            signals.dense = np.maximum(index.embeddings[rows] @ vector, passages)
+            # The whole matrix, then the rows: indexing first would copy 26 MB of vectors on every query.
+            signals.dense = np.maximum((index.embeddings @ vector)[rows], passages)
         scores = fused_scores(c, signals, index, self._priors, snap.facets, self._plot_rows)
         scores = scores + WEIGHTS["title"] * self._title_matches(c, rows)
         best = top_rows(scores, rows, min(POOL, rows.size))
@@ -243,7 +243,8 @@ class CatalogSearch:
         if not c.soft_text:
             return np.zeros(rows.size)
         ids = set(self.vocabulary.titles.get(normalize_title(c.soft_text), []))
-        return np.array([self.index.titles[r].id in ids for r in rows], dtype=float)
+        titles = self.index.titles
+        return np.array([titles[r].id in ids for r in rows], dtype=float) if ids else np.zeros(rows.size)
 
     def _facet_reasons(self, c: Constraints, row: int) -> list[str]:
         has = set(self.snapshot.facets.has[row]) if self.snapshot.facets.has else set()

@@ -11,6 +11,7 @@ ingest beside the vectors and loaded from disk in milliseconds.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -19,6 +20,13 @@ import numpy as np
 from knowledge.titles import Title
 
 CAST_IN_INDEX = 6
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+# Lucene's classic English stop list (also bm25s's "en"): the glue words, nothing a plot is remembered by.
+STOP_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not",
+    "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was",
+    "will", "with",
+})
 
 
 def stem(word: str) -> str:
@@ -29,8 +37,9 @@ def stem(word: str) -> str:
     return word
 
 
-def _stem_all(words: list[str]) -> list[str]:
-    return [stem(w) for w in words]
+def keyword_tokens(text: str) -> list[str]:
+    """Lower-cased words of two letters or more, without stop words, stemmed: the same at ingest and query."""
+    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
 
 
 def keyword_text(t: Title) -> str:
@@ -49,42 +58,46 @@ def title_text(t: Title) -> str:
 
 
 class KeywordIndex:
-    """BM25 scores of a query for every title row (rows follow the titles the index was built from)."""
+    """BM25 scores of a query for every title row (rows follow the titles the index was built from).
 
-    def __init__(self, retriever, size: int):
-        self._retriever, self.size = retriever, size
-        self._vocab = retriever.vocab_dict
+    ``bm25s`` builds the index at ingest (it precomputes every term's per-document score as a sparse matrix);
+    a search only reads that matrix back with numpy. Importing ``bm25s`` pulls in scipy (about a second of a
+    cold CLI search), so the scoring side never imports it, and both sides share :func:`keyword_tokens`.
+    """
+
+    def __init__(self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, vocab: dict[str, int],
+                 size: int):
+        self._data, self._indices, self._indptr, self._vocab, self.size = data, indices, indptr, vocab, size
 
     @classmethod
     def build(cls, titles: Sequence[Title], text: Callable[[Title], str] = keyword_text,
               progress: bool = False) -> KeywordIndex:
         import bm25s
 
-        texts = [text(t).lower() or "_" for t in titles]
-        tokens = bm25s.tokenize(texts, stopwords="en", stemmer=_stem_all, show_progress=progress)
+        corpus = [keyword_tokens(text(t)) or ["_"] for t in titles]  # bm25s needs a token in every document
         retriever = bm25s.BM25()
-        retriever.index(tokens, show_progress=progress)
-        return cls(retriever, len(titles))
+        retriever.index(corpus, show_progress=progress)
+        scores = retriever.scores
+        return cls(np.asarray(scores["data"], np.float32), np.asarray(scores["indices"], np.int32),
+                   np.asarray(scores["indptr"], np.int64), dict(retriever.vocab_dict), len(titles))
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every title for ``query`` (zeros when no query word is in the index)."""
-        import bm25s
-
-        words = bm25s.tokenize(query.lower(), stopwords="en", stemmer=_stem_all, return_ids=False,
-                               show_progress=False)[0]
-        known = [w for w in dict.fromkeys(words) if w in self._vocab]
-        if not known or not self.size:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
+        scores = np.zeros(self.size, dtype=np.float32)
+        for word in dict.fromkeys(keyword_tokens(query)):
+            term = self._vocab.get(word)
+            if term is not None:
+                start, end = self._indptr[term], self._indptr[term + 1]
+                np.add.at(scores, self._indices[start:end], self._data[start:end])
+        return scores
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        self._retriever.save(str(folder), show_progress=False)
-        (folder / "size.json").write_text(json.dumps({"size": self.size}))
+        np.savez(folder / "bm25.npz", data=self._data, indices=self._indices, indptr=self._indptr)
+        (folder / "vocab.json").write_text(json.dumps({"size": self.size, "vocab": self._vocab}))
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:
-        import bm25s
-
-        retriever = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
-        return cls(retriever, json.loads((folder / "size.json").read_text())["size"])
+        arrays = np.load(folder / "bm25.npz")
+        meta = json.loads((folder / "vocab.json").read_text())
+        return cls(arrays["data"], arrays["indices"], arrays["indptr"], meta["vocab"], meta["size"])

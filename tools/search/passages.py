@@ -67,5 +67,8 @@ class Passages:
         """For every title row, its best passage's cosine similarity to ``query`` (-1 where it has none)."""
         best = np.full(size, -1.0, dtype=np.float32)
         if len(self.rows):
-            np.maximum.at(best, self.rows, self.vectors @ query)
+            # Passages are stored in row order: each title's passages are one run, and reduceat takes the best of
+            # each run (np.maximum.at did the same in 7 ms instead of 1).
+            starts = np.flatnonzero(np.r_[True, self.rows[1:] != self.rows[:-1]])
+            best[self.rows[starts]] = np.maximum.reduceat(self.vectors @ query, starts)
         return best

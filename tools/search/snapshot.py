@@ -24,7 +24,7 @@ from tools.search.passages import Passages
 from tools.search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
-FORMAT = 6  # bump when facet or keyword indexing changes: the snapshot is rebuilt
+FORMAT = 9  # bump when facet or keyword indexing changes: the snapshot is rebuilt
 
 
 @dataclass
@@ -58,8 +58,10 @@ class Snapshot:
         np.save(tmp / "passage_rows.npy", self.passages.rows)
         np.save(tmp / "passage_vectors.npy", self.passages.vectors)
         with open(tmp / "objects.pkl", "wb") as fh:
+            # The filter tables too: rebuilding them from 17k titles was over a second of every cold search.
             pickle.dump({"titles": self.index.titles, "vocabulary": self.vocabulary, "facet_names": self.facets.names,
-                         "facet_has": self.facets.has}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                         "facet_has": self.facets.has, "numeric": self.index.numeric,
+                         "postings": _pack(self.index.postings)}, fh, protocol=pickle.HIGHEST_PROTOCOL)
         self.keywords.save(tmp / "bm25")
         self.title_words.save(tmp / "bm25-titles")
         (tmp / "manifest.json").write_text(json.dumps({"format": FORMAT, "catalog_hash": self.catalog_hash}))
@@ -75,9 +77,9 @@ class Snapshot:
                 return None
             with open(folder / "objects.pkl", "rb") as fh:
                 objects = pickle.load(fh)  # noqa: S301 - our own file, written by save() above
-            index = MemoryIndex.build(objects["titles"], np.load(folder / "embeddings.npy"))
+            index = MemoryIndex(objects["titles"], np.load(folder / "embeddings.npy"), objects["numeric"],
+                                _unpack(objects["postings"]))
             facets = FacetScores(tuple(objects["facet_names"]), np.load(folder / "facets.npy"), objects["facet_has"])
-            _add_facet_postings(index, facets)
             return cls(index, objects["vocabulary"], KeywordIndex.load(folder / "bm25"),
                        KeywordIndex.load(folder / "bm25-titles"),
                        Passages(np.load(folder / "passage_rows.npy"), np.load(folder / "passage_vectors.npy")), facets,
@@ -95,3 +97,24 @@ def _add_facet_postings(index: MemoryIndex, facets: FacetScores) -> None:
         for name in names:
             table.setdefault(name, []).append(row)
     index.postings["facets"] = {name: np.asarray(rows) for name, rows in table.items()}
+
+
+Packed = dict[str, tuple[np.ndarray, dict[str, tuple[int, int]]]]
+
+
+def _pack(postings: dict[str, dict[str, np.ndarray]]) -> Packed:
+    """One row array per field and each value's slice of it: unpickling 70k small arrays took most of a second."""
+    packed: Packed = {}
+    for name, table in postings.items():
+        spans, start = {}, 0
+        for value, rows in table.items():
+            spans[value] = (start, start + len(rows))
+            start += len(rows)
+        parts = [np.asarray(r, dtype=np.int32) for r in table.values()]
+        rows = np.concatenate(parts) if parts else np.zeros(0, np.int32)
+        packed[name] = (rows, spans)
+    return packed
+
+
+def _unpack(packed: Packed) -> dict[str, dict[str, np.ndarray]]:
+    return {name: {value: rows[a:b] for value, (a, b) in spans.items()} for name, (rows, spans) in packed.items()}
