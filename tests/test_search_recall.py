@@ -125,6 +125,7 @@ def test_recall_settings():
     ('{"titles": [{"title": "Heat", "year": "1995"}, {"title": "Amélie"}]}',
      [Proposal("Heat", 1995), Proposal("Amélie", None)]),
     ("Groundhog Day\nGroundhog Day", [Proposal("Groundhog Day", None)]),
+    ('Title: "Che Guevara" (1984)\nMovie 2: Heat (1995)', [Proposal("Che Guevara", 1984), Proposal("Heat", 1995)]),
     ("I'm sorry, I cannot identify this film.", []),
     ("It sounds like a thriller about a man on a mountain who keeps running from people he never met before.", []),
     ('{"titles": [', []),

@@ -42,7 +42,7 @@ SYSTEM_PROMPT = (
     "is, most likely first, one per line, each as: Title (Year). Write nothing else."
 )
 # "1. Title (1999)", "- **Title** (1999)", "Title, 1999", "Title - 1999", or a bare title.
-_LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.):]|#)\s*")
+_LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.):]|#)?\s*(?:(?:film|movie|title)\s*\d*\s*:\s*)?", re.I)
 _WITH_YEAR = re.compile(r"^(?P<title>.+?)\s*(?:\((?P<y1>(?:18|19|20)\d\d)\)|[,–—-]\s*(?P<y2>(?:18|19|20)\d\d))")
 _MARKUP = re.compile(r"[{}\[\]<>]")  # half a JSON answer or a tag is not a title
 _PROSE = re.compile(r"\b(sorry|i think|i believe|here are|sure|cannot|can't|could be|might be|as an ai)\b", re.I)
