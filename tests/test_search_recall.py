@@ -126,6 +126,7 @@ def test_recall_settings():
      [Proposal("Heat", 1995), Proposal("Amélie", None)]),
     ("Groundhog Day\nGroundhog Day", [Proposal("Groundhog Day", None)]),
     ('Title: "Che Guevara" (1984)\nMovie 2: Heat (1995)', [Proposal("Che Guevara", 1984), Proposal("Heat", 1995)]),
+    ('The film "The Wrestler" (2008)\nYear: 2008\nDirector: Darren Aronofsky', [Proposal("The Wrestler", 2008)]),
     ("I'm sorry, I cannot identify this film.", []),
     ("It sounds like a thriller about a man on a mountain who keeps running from people he never met before.", []),
     ('{"titles": [', []),

@@ -44,6 +44,10 @@ SYSTEM_PROMPT = (
 # "1. Title (1999)", "- **Title** (1999)", "Title, 1999", "Title - 1999", or a bare title.
 _LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.):]|#)?\s*(?:(?:film|movie|title)\s*\d*\s*:\s*)?", re.I)
 _WITH_YEAR = re.compile(r"^(?P<title>.+?)\s*(?:\((?P<y1>(?:18|19|20)\d\d)\)|[,–—-]\s*(?P<y2>(?:18|19|20)\d\d))")
+# 'The film "Heat" (1995)': the label goes, the quoted name stays.
+_FILM_LABEL = re.compile(r"^(?:the\s+)?(?:film|movie)\s+(?=[\"“])", re.I)
+# "Year: 1998", "Director: ..." lines describe the title above them; they are not titles.
+_FIELD_LINE = re.compile(r"^(?:year|released|director|directed by|starring|cast|genre|plot|description)\s*:", re.I)
 _MARKUP = re.compile(r"[{}\[\]<>]")  # half a JSON answer or a tag is not a title
 _PROSE = re.compile(r"\b(sorry|i think|i believe|here are|sure|cannot|can't|could be|might be|as an ai)\b", re.I)
 
@@ -102,7 +106,8 @@ def _from_json(text: str) -> list[Proposal] | None:
 
 def _from_line(line: str) -> Proposal | None:
     text = _LIST_MARK.sub("", line.strip()).replace("**", "").replace("*", "").strip()
-    if not text or _PROSE.search(text) or _MARKUP.search(text):
+    text = _FILM_LABEL.sub("", text)
+    if not text or _PROSE.search(text) or _MARKUP.search(text) or _FIELD_LINE.match(text):
         return None
     match = _WITH_YEAR.match(text)
     title, year = (match.group("title"), int(match.group("y1") or match.group("y2"))) if match else (text, None)
