@@ -55,7 +55,10 @@ class Assistant:
     @property
     def catalog(self) -> Catalog:
         if self._catalog is None:
-            self._catalog = Catalog.from_settings(self.settings)
+            from assistant.recall import model_recall
+
+            # The model loads only when a description is searched, and only if recall is on.
+            self._catalog = Catalog.from_settings(self.settings, recall=model_recall(self.settings, lambda: self.llm))
         return self._catalog
 
     def search(self, query: str, k: int = 10, previous: SearchResult | None = None) -> SearchResult:

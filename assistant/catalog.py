@@ -12,6 +12,7 @@ from knowledge.embeddings import Embedder
 from knowledge.settings import Settings
 from knowledge.store import CatalogStore, IngestReport
 from tools.search.engine import CatalogSearch, SearchResult
+from tools.search.recall import ModelRecall
 from tools.search.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
@@ -51,17 +52,19 @@ def save_snapshot(settings: Settings, store: CatalogStore) -> None:
 
 @dataclass
 class Catalog:
-    """The catalog as the rest of the assistant sees it: search, with the index built on first use."""
+    """The catalog as the rest of the assistant sees it: search, with the index built on first use;
+    ``recall`` lets a chat model propose titles for plot descriptions."""
 
     settings: Settings
     store: CatalogStore
     backend: str = "memory"
+    recall: ModelRecall | None = None
     _search: CatalogSearch | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     @classmethod
-    def from_settings(cls, settings: Settings, backend: str = "memory") -> Catalog:
-        return cls(settings, build_store(settings), backend)
+    def from_settings(cls, settings: Settings, backend: str = "memory", recall: ModelRecall | None = None) -> Catalog:
+        return cls(settings, build_store(settings), backend, recall)
 
     @property
     def search_engine(self) -> CatalogSearch:
@@ -72,7 +75,7 @@ class Catalog:
                                 self.store.location)
                     ingest(self.settings, self.store)
                 self._search = CatalogSearch(self.store, backend=self.backend,
-                                             snapshot_dir=snapshot_dir(self.settings))
+                                             snapshot_dir=snapshot_dir(self.settings), recall=self.recall)
             return self._search
 
     def search(self, query: str, k: int = 10, previous: SearchResult | None = None) -> SearchResult:

@@ -332,7 +332,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--reuse-index", action="store_true",
                    help="search: measure on the existing index instead of a fresh one (skips ingest timing)")
-    p.add_argument("--limit", type=int, help="agent: only the first N labelled messages; ads: the first N titles")
+    p.add_argument("--limit", type=int, help="agent: only the first N labelled messages; ads: the first N titles; "
+                   "search --recall: the first N known items")
+    p.add_argument("--recall", action="store_true",
+                   help="search: also measure Marquee + model recall (the settings' chat model proposes titles for "
+                        "each known-item description; slow on a CPU)")
     p.add_argument("--variant", choices=["both", "intent", "llm"], default="both",
                    help="agent: with the intent check, the LLM alone, or both (default)")
     p.add_argument("--titles", type=int, help="ads: how many catalog titles (default 40)")

@@ -13,6 +13,7 @@ from pathlib import Path
 ENV_PREFIX = "MARQUEE_"
 QUANTIZATION_CHOICES = ("auto", "int8", "none")
 LOG_FORMATS = ("text", "json")
+RECALL_CHOICES = ("auto", "on", "off")
 
 
 def _default_data_dir() -> Path:
@@ -58,8 +59,13 @@ class Settings:
     log_format: str = "text"
     #: Put message and answer text in the JSON turn log (off: only sizes, tools, timings).
     log_content: bool = False
+    #: Model-assisted recall for plot descriptions: the chat model proposes titles that search fuses in.
+    #: "auto": only with a model stronger than the embedded one (MARQUEE_LLM_BASE_URL or MARQUEE_LLM_MODEL).
+    search_recall: str = "auto"
 
     def __post_init__(self) -> None:
+        if self.search_recall not in RECALL_CHOICES:
+            raise ValueError(f"MARQUEE_SEARCH_RECALL={self.search_recall!r} is not one of {', '.join(RECALL_CHOICES)}.")
         if self.log_format not in LOG_FORMATS:
             raise ValueError(f"MARQUEE_LOG_FORMAT={self.log_format!r} is not one of {', '.join(LOG_FORMATS)}.")
         if self.llm_quantization not in QUANTIZATION_CHOICES:
@@ -103,7 +109,7 @@ _BOOL_FIELDS = {"log_content"}
 def _coerce(name: str, raw: str) -> object:
     if name in _PATH_FIELDS:
         return Path(raw).expanduser()
-    if name in ("llm_quantization", "log_format"):
+    if name in ("llm_quantization", "log_format", "search_recall"):
         return raw.strip().lower()
     if name == "api_rate_limit":
         return int(raw)

@@ -9,7 +9,9 @@ and plays a small script:
   in text, naming the first title listed in that result.
 
 ``mode`` makes it misbehave: ``"malformed"`` writes tool calls whose arguments are not JSON, ``"error"``
-answers every chat request with HTTP 500. Every request body is kept in ``peer.requests``.
+answers every chat request with HTTP 500. For a request without tools (search's model-assisted recall asks
+that way), ``"titles"`` answers with ``titles`` as a numbered list ("1. Jaws (1975)") and ``"garbage"`` with
+rambling text and broken JSON, no list. Every request body is kept in ``peer.requests``.
 
     with OpenAIPeer() as peer:
         Assistant(Settings(llm_base_url=peer.base_url), catalog=catalog).chat("80s horror")
@@ -24,12 +26,14 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-MODES = ("script", "malformed", "error")
+MODES = ("script", "malformed", "error", "titles", "garbage")
 SERVED_MODEL = "peer/tool-caller-1"
 MALFORMED_ARGUMENTS = '{"query": "80s horror", k: ten}'
 # A numbered result line as the search tool writes it: "1. Alien (1979) - horror/science fiction - ...".
 _LISTED_TITLE = re.compile(r"^\s*1\.\s+(.+?)\s+-\s", re.MULTILINE)
 _TOOL_RESULT_MARK = "<tool_result"
+GARBAGE_REPLY = ("Well, that sounds like a wonderful story! Films like that are often loved by many people, "
+                 "and I think you might enjoy it.\n{\"titles\": [\"unfinished")
 
 
 @dataclass(frozen=True)
@@ -48,10 +52,11 @@ class PeerReply:
 class OpenAIPeer:
     """The server; ``start()``/``stop()`` or use it as a context manager. ``base_url`` ends in ``/v1``."""
 
-    def __init__(self, mode: str = "script", model: str = SERVED_MODEL, chunk_chars: int = 7) -> None:
+    def __init__(self, mode: str = "script", model: str = SERVED_MODEL, chunk_chars: int = 7,
+                 titles: tuple[str, ...] = ()) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
-        self.mode, self.model, self.chunk_chars = mode, model, chunk_chars
+        self.mode, self.model, self.chunk_chars, self.titles = mode, model, chunk_chars, tuple(titles)
         self.requests: list[dict[str, Any]] = []
         self._server: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
@@ -97,6 +102,10 @@ class OpenAIPeer:
         if result is not None:
             return PeerReply(text=answer_naming(result))
         if not body.get("tools"):
+            if self.mode == "titles":
+                return PeerReply(text="\n".join(f"{i}. {t}" for i, t in enumerate(self.titles, 1)))
+            if self.mode == "garbage":
+                return PeerReply(text=GARBAGE_REPLY)
             return PeerReply(text="Hello! Ask me for something to watch.")
         arguments = (MALFORMED_ARGUMENTS if self.mode == "malformed"
                      else json.dumps({"query": last_user_text(body["messages"])}))

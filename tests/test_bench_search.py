@@ -31,3 +31,21 @@ def test_runner_measures_every_set_for_every_system(small_catalog):
     assert all(kinds[s][k]["n"] > 0 for s in SYSTEMS for k in ("constraint", "known_item", "mood"))
     assert summary["cold_cli_s"] is None  # not measured here: _measure does not start a CLI
     assert "targets (held-out split):" in result.report()
+
+
+def test_the_model_recall_variant_reports_beside_plain_marquee(small_settings, small_catalog):
+    """``--recall`` through the real OpenAI-compatible backend and the HTTP peer (it names the film)."""
+    from assistant.bench.search_recall import measure_recall, report_lines
+    from tests.openai_peer import OpenAIPeer
+
+    item = {"query": "that film where a man in a suit hangs off a giant stone face on a monument",
+            "id": "tt0053125", "title": "North by Northwest", "split": "heldout"}
+    plain = [{"query": item["query"], "marquee": {"hit": 0.0, "rr": 0.0}}]
+    with OpenAIPeer(mode="titles", titles=("North by Northwest (1959)",)) as peer:
+        variant = measure_recall(small_settings.with_(llm_base_url=peer.base_url), small_catalog.store, [item], plain)
+    summary = json.loads(json.dumps(variant.summary()))
+    assert summary["hit@10"]["heldout"] == {"marquee": 0.0, "marquee_recall": 1.0, "n": 1}
+    assert summary["mrr@10"]["heldout"]["marquee_recall"] == 1.0
+    assert summary["target_suggested"] == 1.0 and summary["per_query"][0]["proposals"] == ["North by Northwest"]
+    assert summary["model"].startswith("openai") and summary["seconds_per_query"]["mean"] is not None
+    assert "+ model recall 1.0" in "\n".join(report_lines(summary))

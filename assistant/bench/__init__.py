@@ -12,7 +12,8 @@ def run_benchmark(name: str, settings: Settings, as_json: bool, extra: argparse.
     if name == "search":
         from assistant.bench.search import run
 
-        result = run(settings, reuse_index=getattr(extra, "reuse_index", False))
+        result = run(settings, reuse_index=getattr(extra, "reuse_index", False),
+                     recall=getattr(extra, "recall", False), recall_limit=getattr(extra, "limit", None))
     elif name == "agent":
         from assistant.bench.agent import run as run_agent
 

@@ -4,7 +4,8 @@
   returned titles that meet every labelled constraint; an empty answer scores 0;
 * known-item plot descriptions: hit@10 and MRR@10 of the one right film;
 * mood/theme queries: share of the 10 slots filled by titles a critic would accept;
-* warm latency per kind of query, plot coverage of the index, ingest time and a cold CLI search.
+* warm latency per kind of query, plot coverage of the index, ingest time and a cold CLI search;
+* with ``recall=True`` (``--recall``), "Marquee + model recall" on the known-item set (``search_recall``).
 
 The peers (``search_baselines``) are built from the same indexed titles. The newer sets are reported per split:
 ``tune`` may be looked at while tuning, ``heldout`` never.
@@ -39,6 +40,7 @@ from assistant.bench.search_metrics import (
     precision,
     reciprocal_rank,
 )
+from assistant.bench.search_recall import RecallVariant, measure_recall
 from assistant.bench.search_report import report_text, targets
 from assistant.catalog import build_store, ingest, snapshot_dir
 from knowledge.settings import Settings
@@ -84,6 +86,7 @@ class SearchBenchResult:
     known_with_plot: int = 0
     cold_cli_runs_s: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    model_recall: RecallVariant | None = None
 
     def summary(self) -> dict:
         lat = percentiles(self.latencies_ms)
@@ -114,6 +117,8 @@ class SearchBenchResult:
             # per query, so a tuner can see what fails on the tune split without a second run
             "per_query": {"constraints": self.constraint_rows, "known_item": self.known_rows, "mood": self.mood_rows},
         }
+        if self.model_recall is not None:
+            out["model_recall"] = self.model_recall.summary()
         out["targets"] = targets(out)
         return out
 
@@ -121,7 +126,10 @@ class SearchBenchResult:
         return report_text(self)
 
 
-def run(settings: Settings, reuse_index: bool = False, repeats: int = 3, cold_cli: bool = True) -> SearchBenchResult:
+def run(settings: Settings, reuse_index: bool = False, repeats: int = 3, cold_cli: bool = True,
+        recall: bool = False, recall_limit: int | None = None) -> SearchBenchResult:
+    """``recall``: also "Marquee + model recall" with the settings' chat model (slow on a CPU), on the first
+    ``recall_limit`` known items (all by default)."""
     result = SearchBenchResult()
     with tempfile.TemporaryDirectory(prefix="marquee-bench-") as tmp:
         if not reuse_index and not settings.chroma_url:
@@ -137,6 +145,8 @@ def run(settings: Settings, reuse_index: bool = False, repeats: int = 3, cold_cl
         ingest(settings, store, progress=False)
         result.reingest_s = time.perf_counter() - started
         _measure(result, store, repeats, snapshot_dir(settings))
+        if recall:
+            result.model_recall = measure_recall(settings, store, load_known_items(), result.known_rows, recall_limit)
         if cold_cli:
             result.cold_cli_runs_s = cold_cli_seconds(settings)
     return result

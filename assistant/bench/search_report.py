@@ -85,6 +85,10 @@ def report_text(result) -> str:
               f"{cov['known_item_titles_with_plot']} of {cov['known_item_titles']} known-item targets do",
               f"cold CLI search: median {s['cold_cli_s']} s over {s['cold_cli_runs_s']}",
               f"ingest: first {s['ingest_s']} s, unchanged re-ingest {s['reingest_s']} s"]
+    if "model_recall" in s:
+        from assistant.bench.search_recall import report_lines
+
+        lines += report_lines(s["model_recall"])
     if s["errors"]:
         lines += ["engine errors (counted as empty answers):"] + [f"  {e}" for e in s["errors"]]
     lines.append("targets (held-out split):")

@@ -14,7 +14,7 @@ ACCLAIMED_SCORE = 80
 AWARD_WORDS = {"oscar_won": "won an Oscar", "oscar_nominated": "Oscar-nominated", "won": "award-winning"}
 
 
-SOFT_FIELDS = ("soft_text", "semantic_text", "notices", "tones", "themes", "boosts", "hypotheses")
+SOFT_FIELDS = ("soft_text", "semantic_text", "notices", "tones", "themes", "boosts", "hypotheses", "description")
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class Constraints:
     themes: tuple[str, ...] = ()
     #: Incidental readings ("Rwanda" inside a plot description): they boost matching titles, never filter.
     boosts: tuple[Hypothesis, ...] = ()
+    #: The text reads as a half-remembered story ("that movie where..."), not a list of wishes.
+    description: bool = False
     #: Every reading of a place, person or genre, explicit or incidental (what the search may relax).
     hypotheses: tuple[Hypothesis, ...] = field(default=(), compare=False)
     notices: tuple[str, ...] = field(default=(), compare=False)

@@ -20,7 +20,8 @@ from knowledge.store import CatalogStore, Match, metadata_to_title
 from knowledge.titles import Title, normalize_title
 from tools.search.constraints import Constraints
 from tools.search.parsing import MAX_QUERY_CHARS, STOPWORDS, QueryParser, tokenize
-from tools.search.ranking import POOL, WEIGHTS, Signals, acclaim_prior, fused_scores, top_rows
+from tools.search.ranking import POOL, WEIGHTS, Signals, acclaim_prior, fused_scores, suggestion_scores, top_rows
+from tools.search.recall import ModelRecall
 from tools.search.snapshot import Snapshot
 from tools.search.vocabulary import Vocabulary
 
@@ -32,6 +33,7 @@ POOL_FACTOR = 6
 MIN_POOL = 40
 # The strict reading is kept when it returns at least this many titles; fewer, and a bare filter is relaxed.
 ENOUGH_HITS = 3
+SUGGESTED = "suggested by the model"
 
 
 class EmptyQueryError(ValueError):
@@ -80,13 +82,15 @@ class CatalogSearch:
     ``backend="memory"`` (default) mirrors the collection in memory on first use and filters with numpy;
     ``backend="chroma"`` sends every query to Chroma with the constraints as a ``where`` filter (for catalogs
     too big for memory, or to check one path against the other). Both post-check every hit exactly.
+    ``recall`` (a ``ModelRecall``) lets a chat model propose titles for descriptions; they rank, never filter.
     """
 
-    def __init__(self, store: CatalogStore, backend: str = "memory", snapshot_dir: Path | None = None):
+    def __init__(self, store: CatalogStore, backend: str = "memory", snapshot_dir: Path | None = None,
+                 recall: ModelRecall | None = None):
         if backend not in ("memory", "chroma"):
             raise ValueError(f"backend must be 'memory' or 'chroma', got {backend!r}")
         self.store, self.backend = store, backend
-        self.snapshot_dir = snapshot_dir
+        self.snapshot_dir, self.recall = snapshot_dir, recall
         self._snapshot: Snapshot | None = None
         self._index: MemoryIndex | None = None
         self._vocab: Vocabulary | None = None
@@ -156,11 +160,12 @@ class CatalogSearch:
         """Titles matching ``query`` (or explicit ``constraints``); ``previous`` makes it a refinement."""
         k = max(1, min(int(k), MAX_K))
         c = constraints if constraints is not None else self.parse(query, previous)
-        hits = self._hits(c, k, query)
+        suggested = self._suggested(query, c) if previous is None else {}
+        hits = self._hits(c, k, query, suggested)
         # Only text can outweigh a filter: with no free text, a short list is simply the honest answer.
         if c.soft_text and len(hits) < min(k, ENOUGH_HITS) and any(h.explicit and not h.cued for h in c.hypotheses):
             relaxed = c.relaxed()
-            wider = self._hits(relaxed, k, query)
+            wider = self._hits(relaxed, k, query, suggested)
             if len(wider) > len(hits):
                 dropped = ", ".join(f"'{h.phrase}'" for h in relaxed.boosts if h not in c.boosts)
                 c = relaxed.with_(notices=(*c.notices, f"Few titles match {dropped} as a filter, so I read it as "
@@ -195,12 +200,18 @@ class CatalogSearch:
         found.sort(key=lambda t: (keys.index(normalize_title(t.title)), -(t.critic_review_count or 0)))
         return found[:limit]
 
-    def _hits(self, c: Constraints, k: int, query: str) -> list[TitleHit]:
-        if self.backend == "memory":
-            return self._memory_hits(c, k)
-        return self._rank(c, self._chroma_candidates(c, k, query), k)
+    def _suggested(self, query: str, c: Constraints) -> dict[str, int]:
+        """{title id: rank} of the titles the model proposes for a description (none for a list of wishes)."""
+        if self.recall is None or not c.description:
+            return {}
+        return {s.title_id: s.rank for s in self.recall.suggest(query[:MAX_QUERY_CHARS], self.find_title)}
 
-    def _memory_hits(self, c: Constraints, k: int) -> list[TitleHit]:
+    def _hits(self, c: Constraints, k: int, query: str, suggested: dict[str, int]) -> list[TitleHit]:
+        if self.backend == "memory":
+            return self._memory_hits(c, k, suggested)
+        return self._rank(c, self._chroma_candidates(c, k, query), k, suggested)
+
+    def _memory_hits(self, c: Constraints, k: int, suggested: dict[str, int]) -> list[TitleHit]:
         """Hybrid retrieval in memory: filter rows, score them by dense + BM25 + prior + facets, explain."""
         index, snap = self.index, self.snapshot
         rows = np.flatnonzero(c.to_mask(index))
@@ -222,6 +233,8 @@ class CatalogSearch:
             signals.dense = np.maximum((index.embeddings @ vector)[rows], passages)
         scores = fused_scores(c, signals, index, self._priors, snap.facets, self._plot_rows)
         scores = scores + WEIGHTS["title"] * self._title_matches(c, rows)
+        if suggested:
+            scores = scores + suggestion_scores(np.array([suggested.get(index.titles[r].id, 0) for r in rows]))
         best = top_rows(scores, rows, min(POOL, rows.size))
         by_row = dict(zip(rows.tolist(), scores.tolist(), strict=True))
         dense = dict(zip(rows.tolist(), signals.dense.tolist(), strict=True)) if signals.dense is not None else {}
@@ -234,6 +247,7 @@ class CatalogSearch:
                 continue
             why = _explain(reasons, _matched_words(words, t), dense.get(int(r), 0.0))
             why = self._facet_reasons(c, int(r)) + why if c.tones or c.themes else why
+            why = [SUGGESTED, *why] if t.id in suggested else why
             hits.append(TitleHit(t, by_row[int(r)], tuple(why)))
             if len(hits) == k:
                 break
@@ -256,7 +270,7 @@ class CatalogSearch:
         pool = max(MIN_POOL, k * POOL_FACTOR) + len(c.exclude_ids)
         return self.store.query(vector, n=pool, where=c.to_where())
 
-    def _rank(self, c: Constraints, matches: list[Match], k: int) -> list[TitleHit]:
+    def _rank(self, c: Constraints, matches: list[Match], k: int, suggested: dict[str, int]) -> list[TitleHit]:
         words = _content_words(c.soft_text)
         scored = []
         for m in matches:
@@ -266,8 +280,10 @@ class CatalogSearch:
             matched = _matched_words(words, m.title)
             title_bonus = 1.0 if c.soft_text and normalize_title(c.soft_text) == normalize_title(m.title.title) else 0
             score = (m.similarity + 0.25 * (len(matched) / len(words) if words else 0) + WEIGHTS["title"] * title_bonus
-                     + 0.15 * (2 if not c.soft_text else 1) * acclaim_prior(m.title))
-            scored.append(TitleHit(m.title, score, tuple(_explain(reasons, matched, m.similarity))))
+                     + 0.15 * (2 if not c.soft_text else 1) * acclaim_prior(m.title)
+                     + float(suggestion_scores(np.array([suggested.get(m.title.id, 0)]))[0]))
+            why = _explain(reasons, matched, m.similarity)
+            scored.append(TitleHit(m.title, score, tuple([SUGGESTED, *why] if m.title.id in suggested else why)))
         scored.sort(key=lambda h: -h.score)
         return scored[:k]
 

@@ -312,7 +312,7 @@ class QueryParser:
         # word ("slasher", "heist") or a genre read as part of a story does.
         incidental = {h.phrase.lower() for h in out.get("boosts", [])}
         kept = [w for w in genre_words if set(w.split()) & SUBGENRE_WORDS or w in incidental or soft]
-        return Constraints(**lists, **scalars, soft_text=soft_text,
+        return Constraints(**lists, **scalars, soft_text=soft_text, description=self._story,
                            semantic_text=" ".join([*soft, *kept]).strip(), notices=tuple(out["notices"]))
 
 
