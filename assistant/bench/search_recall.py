@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from assistant.bench.search_metrics import by_split, hit_at, reciprocal_rank
+from assistant.catalog import snapshot_dir
 from knowledge.settings import Settings
 from knowledge.store import CatalogStore
 from tools.search.engine import SUGGESTED, CatalogSearch
@@ -65,7 +66,7 @@ def measure_recall(settings: Settings, store: CatalogStore, items: list[dict], p
 
     started = time.perf_counter()
     llm = resolve_llm(settings)
-    engine = CatalogSearch(store, recall=ModelRecall(chat_model_ask(lambda: llm)))
+    engine = CatalogSearch(store, snapshot_dir=snapshot_dir(settings), recall=ModelRecall(chat_model_ask(lambda: llm)))
     engine.recall.propose("a warm-up story that is in no labelled set")
     plain = {r["query"]: r["marquee"] for r in plain_rows}
     variant = RecallVariant(model_label(settings), warm_up_s=time.perf_counter() - started)
