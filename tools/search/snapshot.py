@@ -23,7 +23,7 @@ from tools.search.keyword import KeywordIndex
 from tools.search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
-FORMAT = 4  # bump when facet or keyword indexing changes: the snapshot is rebuilt
+FORMAT = 5  # bump when facet or keyword indexing changes: the snapshot is rebuilt (5: calibrated facets)
 
 
 @dataclass
@@ -51,8 +51,9 @@ class Snapshot:
         np.save(tmp / "embeddings.npy", self.index.embeddings)
         np.save(tmp / "facets.npy", self.facets.scores)
         with open(tmp / "objects.pkl", "wb") as fh:
-            pickle.dump({"titles": self.index.titles, "vocabulary": self.vocabulary, "facet_names": self.facets.names,
-                         "facet_has": self.facets.has}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            objects = {"titles": self.index.titles, "vocabulary": self.vocabulary, "facet_names": self.facets.names,
+                       "facet_has": self.facets.has, "facet_quality": self.facets.quality}
+            pickle.dump(objects, fh, protocol=pickle.HIGHEST_PROTOCOL)
         self.keywords.save(tmp / "bm25")
         (tmp / "manifest.json").write_text(json.dumps({"format": FORMAT, "catalog_hash": self.catalog_hash}))
         shutil.rmtree(folder, ignore_errors=True)
@@ -68,7 +69,8 @@ class Snapshot:
             with open(folder / "objects.pkl", "rb") as fh:
                 objects = pickle.load(fh)  # noqa: S301 - our own file, written by save() above
             index = MemoryIndex.build(objects["titles"], np.load(folder / "embeddings.npy"))
-            facets = FacetScores(tuple(objects["facet_names"]), np.load(folder / "facets.npy"), objects["facet_has"])
+            facets = FacetScores(tuple(objects["facet_names"]), np.load(folder / "facets.npy"), objects["facet_has"],
+                                 tuple(objects["facet_quality"]))
             _add_facet_postings(index, facets)
             return cls(index, objects["vocabulary"], KeywordIndex.load(folder / "bm25"), facets,
                        manifest["catalog_hash"])
