@@ -37,6 +37,11 @@ THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 
 CHECK_SHARE = 0.25  # of each facet's labels, held out of the fit to measure it
 L2 = 1.0
 NEWTON_STEPS = 30
+# Fewer labelled titles of either class in the catalog than this: the facet falls back to the hand-set rule.
+MIN_LABELS = 5
+# The rule: weights of (plot similarity, metadata-only similarity, genre rule, tag, plot words), an offset, and
+# the share of the catalog that "has" the facet under it.
+RULE_WEIGHTS, RULE_OFFSET, RULE_HAS_SHARE = np.array([1.0, 0.1, 0.8, 1.5, 0.5]), -2.0, 0.12
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,8 @@ class FacetQuality:
     threshold: float
     true_positives: int
     predicted_positives: int
+    #: False: too few labelled titles in this catalog (a bring-your-own one), so the hand-set rule was used.
+    calibrated: bool = True
 
     @property
     def precision(self) -> float | None:  # None: nothing in the check part was predicted positive
@@ -174,18 +181,19 @@ def best_threshold(p: np.ndarray, truth: np.ndarray) -> float:
     return max(THRESHOLDS, key=f1)
 
 
-def calibrate(facet: str, x: np.ndarray, row_of: dict[str, int], labels: Labels) -> tuple[np.ndarray, FacetQuality]:
-    """P(has facet) for every row of ``x``, and the "has" threshold with its precision/recall on the check
-    labels (threshold and weights chosen on the fit labels only)."""
+def calibrate(facet: str, signals: FacetSignals, row_of: dict[str, int],
+              labels: Labels) -> tuple[np.ndarray, FacetQuality]:
+    """P(has facet) for every title, and the "has" threshold with its precision/recall on the check labels
+    (threshold and weights chosen on the fit labels only)."""
+    x = features(signals)
     pos, neg = labels.positives.get(facet, frozenset()), labels.negatives.get(facet, frozenset())
     pairs = [(row_of[i], 1.0, in_check_part(facet, i)) for i in pos if i in row_of]
     pairs += [(row_of[i], 0.0, in_check_part(facet, i)) for i in neg if i in row_of]
-    if not any(y for _, y, _ in pairs) or all(y for _, y, _ in pairs):
-        raise RuntimeError(f"Facet '{facet}' has no usable calibration labels in this catalog: add titles that "
-                           f"do and do not carry it to {LABELS_FILE.name}.")
-    rows = np.array([r for r, _, _ in pairs])
+    rows = np.array([r for r, _, _ in pairs], dtype=int)
     y = np.array([v for _, v, _ in pairs])
-    check = np.array([c for _, _, c in pairs])
+    check = np.array([c for _, _, c in pairs], dtype=bool)
+    if min((y[~check] > 0).sum(), (y[~check] == 0).sum()) < MIN_LABELS:
+        return rule_probability(facet, x)
     w = fit_logistic(x[rows[~check]], y[~check])
     threshold = best_threshold(_sigmoid(x[rows[~check]] @ w), y[~check] > 0)
     predicted = _sigmoid(x[rows[check]] @ w) >= threshold
@@ -193,6 +201,13 @@ def calibrate(facet: str, x: np.ndarray, row_of: dict[str, int], labels: Labels)
     quality = FacetQuality(facet, int((~check).sum()), int(truth.sum()), int((~truth).sum()), threshold,
                            int((predicted & truth).sum()), int(predicted.sum()))
     return _sigmoid(x @ fit_logistic(x[rows], y)), quality
+
+
+def rule_probability(facet: str, x: np.ndarray) -> tuple[np.ndarray, FacetQuality]:
+    """Uncalibrated fallback: the hand-set rule squashed to 0..1; "has" is the catalog's top share under it."""
+    p = _sigmoid(x[:, [0, 1, 3, 4, 5]] @ RULE_WEIGHTS + RULE_OFFSET)
+    threshold = float(np.quantile(p, 1 - RULE_HAS_SHARE)) if len(p) else 1.0
+    return p, FacetQuality(facet, 0, 0, 0, threshold, 0, 0, calibrated=False)
 
 
 def _ratio(hits: int, total: int) -> float | None:

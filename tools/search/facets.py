@@ -27,7 +27,6 @@ from tools.search.facet_calibration import (
     FacetSignals,
     Labels,
     calibrate,
-    features,
     metadata_matrix,
     plot_mentions,
 )
@@ -150,10 +149,9 @@ def score_facets(titles: Sequence[Title], embeddings: np.ndarray, descriptor_vec
         signals = FacetSignals(sims[:, j], has_plot, _genre_rule(titles, toward, away),
                                np.array([any(k in tags for k in t.keywords) for t in titles]),
                                plot_mentions(plots, facet_words(name)), metadata)
-        scores[:, j], q = calibrate(name, features(signals), row_of, labels)
+        scores[:, j], q = calibrate(name, signals, row_of, labels)
         quality.append(q)
-        given = np.array([name in t.moods or name in t.themes for t in titles])
-        scores[given, j] = 1.0
+        scores[[name in t.moods or name in t.themes for t in titles], j] = 1.0
     cut = np.array([q.threshold for q in quality], dtype=np.float32)
     has = [[name for j, name in enumerate(FACETS) if scores[i, j] >= cut[j]] for i in range(n)]
     return FacetScores(FACETS, scores, has, tuple(quality))
