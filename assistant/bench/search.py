@@ -85,6 +85,7 @@ class SearchBenchResult:
     titles_with_plot: int = 0
     known_with_plot: int = 0
     cold_cli_runs_s: list[float] = field(default_factory=list)
+    facet_quality: list = field(default_factory=list)  # FacetQuality per facet, on the labels the fit did not see
     errors: list[str] = field(default_factory=list)
     model_recall: RecallVariant | None = None
 
@@ -113,6 +114,7 @@ class SearchBenchResult:
                               "known_item_titles": len(self.known_rows)},
             "cold_cli_s": round(statistics.median(self.cold_cli_runs_s), 2) if self.cold_cli_runs_s else None,
             "cold_cli_runs_s": [round(s, 2) for s in self.cold_cli_runs_s],
+            "facet_calibration": facet_calibration(self.facet_quality),
             "errors": self.errors,
             # per query, so a tuner can see what fails on the tune split without a second run
             "per_query": {"constraints": self.constraint_rows, "known_item": self.known_rows, "mood": self.mood_rows},
@@ -168,7 +170,18 @@ def _measure(result: SearchBenchResult, store, repeats: int, snapshot: Path | No
     _score(result, systems, sets, oscars)
     result.known_with_plot = sum(item["id"] in with_plot for item in sets["known_item"])
     _time(result, systems, sets, store, repeats)
+    result.facet_quality = list(marquee.engine.snapshot.facets.quality)
     result.errors = sorted(set(marquee.errors))
+
+
+def facet_calibration(quality: list) -> dict:
+    """Per-facet precision/recall of "has facet" on the labels the calibration did not fit, and pooled."""
+    tp, predicted = sum(q.true_positives for q in quality), sum(q.predicted_positives for q in quality)
+    positives = sum(q.check_positives for q in quality)
+    return {"pooled": {"precision": round(tp / predicted, 3) if predicted else None,
+                       "recall": round(tp / positives, 3) if positives else None,
+                       "check_positives": positives, "check_negatives": sum(q.check_negatives for q in quality)},
+            "per_facet": [{**vars(q), "precision": q.precision, "recall": q.recall} for q in quality]}
 
 
 def _ranked(systems: dict, query: str) -> dict[str, list[Title]]:

@@ -1,17 +1,17 @@
 """Tone and theme facets: what a film feels like ("dark", "feel-good") and what it is about ("heist").
 
-Nothing in the catalog states tone, so every title gets a score per facet at ingest, from three signals:
+Nothing in the default catalog states tone, so every title gets a probability per facet at ingest. The evidence:
 
 * zero-shot similarity of the title's embedding to a written descriptor of the facet (the shipped MiniLM),
-  trusted more when the title carries a real plot summary than when its text is only metadata (where the
-  similarity mostly reflects title words: "Alone in the Dark" is not a dark film for saying so);
-* genre rules (a thriller leans tense, a family film leans light) and the source's genre tags ("psychological
-  thriller", "heist");
+  which means something when the title carries a real plot summary and mostly echoes title words when its
+  text is only metadata ("Alone in the Dark" is not a dark film for saying so);
+* genre rules (a thriller leans tense, a family film leans light), the genres themselves, the source's genre
+  tags ("psychological thriller", "heist") and the facet's words in the plot text;
 * the catalog's own ``moods``/``themes`` columns, which win outright where a bring-your-own catalog gives them.
 
-Scores are z-scores over the catalog, so a facet's scale does not depend on its descriptor's wording. A title
-*has* a facet (shown in ``why``, filterable) when its score is in the catalog's top share for that facet. This is
-a guess from weak signals and the search treats it as one: facets rank, they never filter by themselves.
+``facet_calibration`` weighs that evidence per facet on titles labelled from film knowledge, so a score is
+P(title has facet), and "has" means P reaches the facet's threshold. It is a guess from weak signals and the
+search treats it as one: facets rank and are shown as "dark (estimated)", they never filter by themselves.
 """
 
 from __future__ import annotations
@@ -22,6 +22,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from knowledge.titles import Title
+from tools.search.facet_calibration import (
+    FacetQuality,
+    FacetSignals,
+    Labels,
+    calibrate,
+    metadata_matrix,
+    plot_mentions,
+)
 
 # Facet -> (descriptor embedded for zero-shot, genres that lean towards it, genres that lean away, source tags).
 TONES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
@@ -60,6 +68,9 @@ TONES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] 
             ("tragedy", "melodrama")),
     "inspiring": ("an inspiring true story of courage and triumph against the odds", ("Biography", "Sport"),
                   ("Horror",), ("biographical film", "sports", "biopic [feature]")),
+    "noir": ("a shadowy film noir: a doomed detective, a femme fatale, crime and betrayal in the city at night",
+             ("Crime", "Mystery", "Thriller"), ("Family", "Animation", "Musical"),
+             ("film noir", "neo-noir", "future noir")),
 }
 
 THEMES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
@@ -90,13 +101,16 @@ THEMES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
                   ("courtroom drama", "legal drama")),
     "zombies": ("the dead rise as flesh-eating zombies", ("Horror",), (), ("zombie film",)),
     "vampires": ("vampires who drink blood", ("Horror",), (), ("vampire movies",)),
+    "christmas": ("a Christmas holiday story of Santa, snow, family reunions and presents under the tree",
+                  ("Family", "Comedy"), (), ("christmas movie",)),
+    "conspiracy": ("a paranoid thriller about a government conspiracy, surveillance and a cover-up",
+                   ("Thriller", "Mystery"), (), ("political thriller", "conspiracy")),
+    "dystopia": ("a bleak dystopian future under a totalitarian regime or after the collapse of society",
+                 ("Science Fiction",), (), ("dystopia", "apocalyptic and post-apocalyptic fiction")),
+    "teacher": ("a dedicated teacher changes the lives of the students in a school classroom", ("Drama",), (),
+                ("school",)),
 }
 
-# A title "has" a facet when its score is in this top share of the catalog for that facet.
-HAS_SHARE = 0.12
-# Weight of zero-shot similarity with a real plot, and with metadata-only text (mostly title words).
-PLOT_TRUST, METADATA_TRUST = 1.0, 0.1
-GENRE_WEIGHT, TAG_WEIGHT, GIVEN_WEIGHT = 0.8, 1.5, 3.0
 FACETS = (*TONES, *THEMES)
 
 
@@ -106,39 +120,52 @@ def facet_table() -> dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tupl
 
 @dataclass
 class FacetScores:
-    """Per-title facet scores (rows follow the catalog's titles) and the facets each title has."""
+    """Per-title facet probabilities (rows follow the catalog's titles), the facets each title has, and how the
+    calibration did on labels it did not see."""
 
     names: tuple[str, ...]
-    scores: np.ndarray  # (n_titles, n_facets), z-scored
+    scores: np.ndarray  # (n_titles, n_facets), calibrated P(title has facet)
     has: list[list[str]]
+    quality: tuple[FacetQuality, ...] = ()
 
     def column(self, facet: str) -> np.ndarray:
         return self.scores[:, self.names.index(facet)]
 
 
 def score_facets(titles: Sequence[Title], embeddings: np.ndarray, descriptor_vectors: np.ndarray) -> FacetScores:
-    """Facet scores for every title from its embedding, genres, source tags and given moods/themes."""
-    table = facet_table()
+    """P(has facet) for every title, calibrated on the labelled titles; a catalog's own moods/themes win."""
     n = len(titles)
     if n == 0:
         return FacetScores(FACETS, np.zeros((0, len(FACETS)), dtype=np.float32), [])
-    trust = np.array([PLOT_TRUST if t.source.endswith("wikipedia") else METADATA_TRUST for t in titles])
-    sims = embeddings @ descriptor_vectors.T  # (n, facets)
+    table, labels = facet_table(), Labels.load(tuple(THEMES))
+    sims = embeddings @ descriptor_vectors.T
     sims = (sims - sims.mean(axis=0)) / (sims.std(axis=0) + 1e-6)
-    scores = sims * trust[:, None]
+    has_plot = np.array([t.has_plot for t in titles])
+    plots = [t.description if plot else "" for t, plot in zip(titles, has_plot, strict=True)]
+    metadata, row_of = metadata_matrix(titles), {t.id: i for i, t in enumerate(titles)}
+    scores, quality = np.zeros((n, len(FACETS)), dtype=np.float32), []
     for j, name in enumerate(FACETS):
         _desc, toward, away, tags = table[name]
-        for i, t in enumerate(titles):
-            genres = set(t.genres)
-            scores[i, j] += GENRE_WEIGHT * (bool(genres & set(toward)) - bool(genres & set(away)))
-            if tags and any(k in tags for k in t.keywords):
-                scores[i, j] += TAG_WEIGHT
-            if name in t.moods or name in t.themes:
-                scores[i, j] += GIVEN_WEIGHT
-    cut = np.quantile(scores, 1 - HAS_SHARE, axis=0)
-    has = [[name for j, name in enumerate(FACETS) if scores[i, j] >= cut[j] or name in titles[i].moods
-            or name in titles[i].themes] for i in range(n)]
-    return FacetScores(FACETS, scores.astype(np.float32), has)
+        signals = FacetSignals(sims[:, j], has_plot, _genre_rule(titles, toward, away),
+                               np.array([any(k in tags for k in t.keywords) for t in titles]),
+                               plot_mentions(plots, facet_words(name)), metadata)
+        scores[:, j], q = calibrate(name, signals, row_of, labels)
+        quality.append(q)
+        scores[[name in t.moods or name in t.themes for t in titles], j] = 1.0
+    cut = np.array([q.threshold for q in quality], dtype=np.float32)
+    has = [[name for j, name in enumerate(FACETS) if scores[i, j] >= cut[j]] for i in range(n)]
+    return FacetScores(FACETS, scores, has, tuple(quality))
+
+
+def _genre_rule(titles: Sequence[Title], toward: tuple[str, ...], away: tuple[str, ...]) -> np.ndarray:
+    return np.array([bool(set(t.genres) & set(toward)) - bool(set(t.genres) & set(away)) for t in titles],
+                    dtype=np.float32)
+
+
+def facet_words(facet: str) -> list[str]:
+    """The words viewers (and plot summaries) use for a facet: its name and what the query words map to it."""
+    words = {facet, *(w for w, f in (*TONE_WORDS.items(), *THEME_WORDS.items()) if f == facet)}
+    return sorted(w for w in words if len(w) > 1)
 
 
 def descriptors() -> list[str]:
@@ -176,5 +203,10 @@ THEME_WORDS: dict[str, str] = {
     "haunted house": "haunted house", "haunted houses": "haunted house", "prison": "prison",
     "prison escape": "prison", "alien invasion": "alien invasion", "spy": "spy", "spies": "spy",
     "espionage": "spy", "courtroom": "courtroom", "legal drama": "courtroom", "zombie": "zombies",
-    "zombies": "zombies", "vampire": "vampires", "vampires": "vampires",
+    "zombies": "zombies", "vampire": "vampires", "vampires": "vampires", "christmas": "christmas",
+    "xmas": "christmas", "conspiracy": "conspiracy", "conspiracies": "conspiracy", "cover up": "conspiracy",
+    "dystopian": "dystopia", "dystopia": "dystopia", "dystopias": "dystopia", "totalitarian": "dystopia",
+    "teacher": "teacher", "teachers": "teacher", "schoolteacher": "teacher",
+    # "noir" is a tone, but also a genre word the parser reads as Crime: as a theme word it is not consumed.
+    "noir": "noir", "neo noir": "noir", "film noir": "noir",
 }

@@ -278,11 +278,13 @@ class QueryParser:
         for n in (4, 3, 2, 1):
             for i in range(len(q.words) - n + 1):
                 phrase = q.phrase_at(i, n) or ""
+                # A theme may also be a genre word already read ("heist" filters Crime and is a theme too).
+                words = " ".join(q.words[i : i + n]) if i + n <= len(q.words) else ""
                 if phrase in TONE_WORDS and not self._story and not q.negated(i):
                     q.consume(i, n)
                     out.setdefault("tones", []).append(TONE_WORDS[phrase])
-                elif phrase in THEME_WORDS and not q.negated(i):
-                    out.setdefault("themes", []).append(THEME_WORDS[phrase])  # kept as words too: plots say them
+                elif words in THEME_WORDS and not q.negated(i):
+                    out.setdefault("themes", []).append(THEME_WORDS[words])  # kept as words too: plots say them
 
     def _unknown_names(self, q: Tokens, out: dict) -> None:
         """Capitalised words we could not place: fuzzy-match them to people, or say we could not."""

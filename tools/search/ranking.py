@@ -15,7 +15,7 @@ import numpy as np
 from knowledge.memory_index import MemoryIndex
 from knowledge.titles import Title
 from tools.search.constraints import Constraints
-from tools.search.facets import FacetScores
+from tools.search.facets import THEME_WORDS, TONE_WORDS, TONES, FacetScores
 
 RRF_K = 10
 # In RRF units (rank 1 is worth 1/11 = 0.09): a title-exact match beats everything, boosts nudge.
@@ -27,6 +27,14 @@ NO_TEXT_PRIOR = 1.0
 POOL = 200
 # A metadata-only record's vector mostly encodes its title words: its similarity counts for less.
 METADATA_ONLY_PENALTY = 0.15
+# A mood query ("a dark psychological thriller from the 80s") says little beyond its facets and filters: the
+# titles are ranked mostly by P(has the facets) x acclaim, the text keeps a share. More other words than this and
+# the text leads, the facets only nudge.
+MOOD_LED_WORDS = 1
+# Chosen on the mood set's tune split with the calibration refitted without the tune split's titles (so the
+# facets could not simply remember them): themes weigh 3x a tone, acclaim carries a floor of 0.1.
+MOOD = {"weight": 1.0, "text_share": 0.3, "acclaim_floor": 0.1, "theme_weight": 3.0}
+FACET_WORDS = frozenset(w for phrase in (*TONE_WORDS, *THEME_WORDS) for w in phrase.split())
 
 
 def acclaim_prior(t: Title) -> float:
@@ -63,12 +71,39 @@ def fused_scores(c: Constraints, s: Signals, index: MemoryIndex, priors: np.ndar
     dense = None if s.dense is None else s.dense - METADATA_ONLY_PENALTY * ~plot_rows[s.rows]
     score = WEIGHTS["dense"] * _rrf(dense) + WEIGHTS["keyword"] * _rrf(s.keyword)
     score = score + WEIGHTS["title_words"] * _rrf(s.title_words)
+    wanted = [f for f in (*c.tones, *c.themes) if facets is not None and f in facets.names]
+    if wanted and is_mood_led(c):
+        return _mood_scores(score, c, s, index, priors, facet_match(facets, wanted, s.rows))
     prior_weight = WEIGHTS["prior"] * (3 if c.min_critic_score else 1) * (1 if has_text else NO_TEXT_PRIOR / 0.05)
     score = score + prior_weight * priors[s.rows]
-    wanted = [*c.tones, *c.themes]
-    if facets is not None and wanted:
-        facet = np.mean([np.clip(facets.column(f)[s.rows], -3, 3) for f in wanted if f in facets.names], axis=0)
-        score = score + WEIGHTS["facet"] * (1 if has_text else 10) * facet
+    if wanted:
+        score = score + WEIGHTS["facet"] * facet_match(facets, wanted, s.rows)
+    return score + _boosts(c, s, index)
+
+
+def is_mood_led(c: Constraints) -> bool:
+    """Little said beyond tone/theme words and filters: "a gritty 70s crime movie", "slow-burn horror"."""
+    return len([w for w in c.soft_text.split() if w not in FACET_WORDS]) <= MOOD_LED_WORDS
+
+
+def facet_match(facets: FacetScores, wanted: list[str], rows: np.ndarray) -> np.ndarray:
+    """How well a title fits every facet asked for: the weighted geometric mean of its probabilities (a title
+    must fit all of "dark" and "psychological", not be very dark and not at all psychological). A theme says
+    more than a tone ("an inspiring teacher movie" is about a teacher first), so it weighs more."""
+    weights = np.array([1.0 if f in TONES else MOOD["theme_weight"] for f in wanted])
+    logs = np.stack([np.log(np.clip(facets.column(f)[rows], 1e-4, 1.0)) for f in wanted])
+    return np.exp(weights @ logs / weights.sum())
+
+
+def _mood_scores(text: np.ndarray, c: Constraints, s: Signals, index: MemoryIndex, priors: np.ndarray,
+                 match: np.ndarray) -> np.ndarray:
+    """P(facets) x acclaim: among the dark thrillers, the ones critics rate and talk about are the safer answer."""
+    acclaim = MOOD["acclaim_floor"] + priors[s.rows]
+    return MOOD["text_share"] * text + MOOD["weight"] * match * acclaim + _boosts(c, s, index)
+
+
+def _boosts(c: Constraints, s: Signals, index: MemoryIndex) -> np.ndarray | float:
+    score = 0.0
     for hypothesis in c.boosts:
         name = "genres" if hypothesis.field.startswith("genres") else hypothesis.field
         if name in index.postings:

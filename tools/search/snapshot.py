@@ -24,7 +24,7 @@ from tools.search.passages import Passages
 from tools.search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
-FORMAT = 9  # bump when facet or keyword indexing changes: the snapshot is rebuilt
+FORMAT = 10  # bump when facet or keyword indexing changes: the snapshot is rebuilt (10: calibrated facets)
 
 
 @dataclass
@@ -60,8 +60,9 @@ class Snapshot:
         with open(tmp / "objects.pkl", "wb") as fh:
             # The filter tables too: rebuilding them from 17k titles was over a second of every cold search.
             pickle.dump({"titles": self.index.titles, "vocabulary": self.vocabulary, "facet_names": self.facets.names,
-                         "facet_has": self.facets.has, "numeric": self.index.numeric,
-                         "postings": _pack(self.index.postings)}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                         "facet_has": self.facets.has, "facet_quality": self.facets.quality,
+                         "numeric": self.index.numeric, "postings": _pack(self.index.postings)},
+                        fh, protocol=pickle.HIGHEST_PROTOCOL)
         self.keywords.save(tmp / "bm25")
         self.title_words.save(tmp / "bm25-titles")
         (tmp / "manifest.json").write_text(json.dumps({"format": FORMAT, "catalog_hash": self.catalog_hash}))
@@ -79,7 +80,8 @@ class Snapshot:
                 objects = pickle.load(fh)  # noqa: S301 - our own file, written by save() above
             index = MemoryIndex(objects["titles"], np.load(folder / "embeddings.npy"), objects["numeric"],
                                 _unpack(objects["postings"]))
-            facets = FacetScores(tuple(objects["facet_names"]), np.load(folder / "facets.npy"), objects["facet_has"])
+            facets = FacetScores(tuple(objects["facet_names"]), np.load(folder / "facets.npy"), objects["facet_has"],
+                                 tuple(objects["facet_quality"]))
             return cls(index, objects["vocabulary"], KeywordIndex.load(folder / "bm25"),
                        KeywordIndex.load(folder / "bm25-titles"),
                        Passages(np.load(folder / "passage_rows.npy"), np.load(folder / "passage_vectors.npy")), facets,
