@@ -82,7 +82,10 @@ def resolve_llm(
     if choice.backend == "local":
         logger.info("Chat model: %s (%s).", choice.model, choice.reason)
         return LocalChatModel(
-            model_name=choice.model, device=settings.device, cpu_quantization=_cpu_quantization(settings)
+            model_name=choice.model,
+            device=settings.device,
+            cpu_quantization=_cpu_quantization(settings),
+            int8_cache_dir=_int8_cache_dir(settings),
         )
     from assistant.llm.embedded import ensure_embedded_model
 
@@ -99,7 +102,13 @@ def resolve_llm(
         max_new_tokens=384,
         repetition_penalty=1.05,
         cpu_quantization=_cpu_quantization(settings),
+        int8_cache_dir=_int8_cache_dir(settings),
     )
+
+
+def _int8_cache_dir(settings: Settings) -> str:
+    """Beside the converted embedded model: ``<cache>/models/int8`` (only local model folders are cached)."""
+    return str(settings.cache_dir / "models" / "int8")
 
 
 def _cpu_quantization(settings: Settings) -> str:
