@@ -200,3 +200,18 @@ def test_the_sheet_says_where_the_shot_list_came_from():
 
     assert plan_origin("fallback") == "from the scene text"
     assert "chat model" in plan_origin("llm") and "chat model" in plan_origin("repaired")
+
+
+def test_names_over_figures_packed_together_do_not_overprint():
+    from tools.storyboard.overlay import Marker, _free_label_box
+
+    labels: list = []
+    size = (0, 2, 60, 12)  # a name 60 px wide, as textbbox gives it
+    for x in (200, 215, 230, 245, 260):  # five figures closer together than their names are wide
+        box = _free_label_box(size, Marker(x, 300, 20, 1, "name", False), 1.0, labels)
+        if box is not None:
+            labels.append(box)
+    assert 1 < len(labels) <= 5
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
