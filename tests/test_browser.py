@@ -78,3 +78,21 @@ def test_ad_studio_picks_a_title_and_shows_check_badges(page):
     assert "Ad drafts: Jaws" in page.inner_text("#mq-ads-result")
     assert page.locator("#mq-ads-result .mq-badge.mq-pass").count() == 9  # 4 form + 5 meaning checks
     page.screenshot(path=str(ARTIFACTS / "ads.png"), full_page=True)
+
+
+def test_storyboard_studio_imports_a_script_with_a_board_per_scene(page):
+    script = Path(__file__).parent / "data" / "collapse.fountain"  # three scenes: street, cafe, plaza
+    page.get_by_role("tab", name="Storyboard studio").click()
+    page.get_by_text("Import script (Fountain or plain text with scene headings)").click()
+    page.set_input_files("#mq-sb-script input[type=file]", str(script))
+    page.wait_for_function("document.querySelector('#mq-sb-script').innerText.includes('collapse.fountain')",
+                           timeout=60_000)
+    page.click("#mq-sb-import")
+    page.wait_for_function("document.body.innerText.includes('Script storyboarded: 3 scene(s)')", timeout=240_000)
+    headings = page.locator("#mq-sb-summary ol.mq-scenes li").all_inner_texts()
+    assert len(headings) == 3
+    assert [h.split(":")[0] for h in headings] == ["EXT. BUENOS AIRES STREET - NIGHT", "INT. CORNER CAFE - NIGHT",
+                                                   "EXT. PLAZA - DAWN"]
+    shots = sum(int(h.rsplit(":", 1)[1].split()[0]) for h in headings)
+    page.wait_for_function(f"document.querySelectorAll('#mq-sb-gallery img').length >= {shots}", timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "storyboard_script.png"), full_page=True)

@@ -175,3 +175,43 @@ def test_continuity_finds_line_crossings_flips_and_missing_coverage():
     no_master = [_shot(1, "CU"), _shot(2, "MCU", subjects=("Ana", "Tomas"))]
     kinds = [f.kind for f in check_continuity(no_master, BIBLE, speakers=["Ana", "Tomas"])]
     assert "no_establishing" in kinds and "no_reverse" in kinds
+
+
+def test_the_blocking_plan_keeps_subject_names_apart(storyboarder, tmp_path):
+    from PIL import ImageDraw
+
+    from tools.storyboard.blocking import label_boxes, subject_spots
+    from tools.storyboard.draw import font
+
+    board = storyboarder.create(EXAMPLE, shots=6, out_dir=tmp_path / "board", animatic=False)
+    names = [c.name for c in board.bible.characters]
+    assert {"survivors", "woman", "child"} <= set(names)
+    face, draw = font(15, bold=True), ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    spots = [(name, (600 + x * 24.0, 400.0)) for name, x in subject_spots(board.bible)]
+    boxes = [box for _, box in label_boxes(spots, lambda text: draw.textbbox((0, 0), text, font=face))]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    assert Image.open(board.plan_png).size == (1200, 900)
+
+
+def test_the_sheet_says_where_the_shot_list_came_from():
+    from tools.storyboard.storyboarder import plan_origin
+
+    assert plan_origin("fallback") == "from the scene text"
+    assert "chat model" in plan_origin("llm") and "chat model" in plan_origin("repaired")
+
+
+def test_names_over_figures_packed_together_do_not_overprint():
+    from tools.storyboard.overlay import Marker, _free_label_box
+
+    labels: list = []
+    size = (0, 2, 60, 12)  # a name 60 px wide, as textbbox gives it
+    for x in (200, 215, 230, 245, 260):  # five figures closer together than their names are wide
+        box = _free_label_box(size, Marker(x, 300, 20, 1, "name", False), 1.0, labels)
+        if box is not None:
+            labels.append(box)
+    assert 1 < len(labels) <= 5
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)

@@ -219,3 +219,44 @@ def test_the_text_plan_shows_who_each_beat_names():
     for shot in shots:
         named = [p for p in ("survivors", "woman", "child") if p in shot.action.lower()]
         assert set(named) <= set(shot.subjects), shot
+
+
+def compact_list(count: int = 6) -> dict:
+    sizes = ["ELS", "LS", "MS", "CU", "MCU", "ECU"]
+    return {"shots": [{"action": f"beat {i + 1} of the collapse", "subjects": ["survivors"],
+                       "size": sizes[i % len(sizes)], "angle": "eye", "movement": "static"} for i in range(count)]}
+
+
+def test_the_compact_tool_asks_only_for_the_framing():
+    schema = shot_list_tool(4, compact=True)["function"]["parameters"]
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(compact_list(4), schema)
+    assert list(schema["properties"]) == ["shots"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(good_list(4), schema)  # the full list's bible, lens and seconds are not asked for
+
+
+def test_a_compact_list_gets_its_bible_from_the_text_and_lens_and_seconds_from_the_size():
+    from tools.storyboard.schema import DEFAULT_LENS_MM, DEFAULT_SECONDS
+
+    result = repair_shot_list(compact_list(6), SCENE, 6, compact=True)
+    assert result.valid_as_is and not result.repairs and not result.fallback_used
+    shots = result.shot_list.shots
+    assert [s.number for s in shots] == [1, 2, 3, 4, 5, 6]
+    assert [(s.lens_mm, s.duration_s) for s in shots] == [(DEFAULT_LENS_MM[s.size], DEFAULT_SECONDS[s.size])
+                                                          for s in shots]
+    bible = result.shot_list.bible
+    assert bible.time_of_day == "night" and "survivors" in [c.name for c in bible.characters]
+    # The same reply read as a full list lacks its bible and fields: those are repairs there.
+    assert repair_shot_list(compact_list(6), SCENE, 6).repairs
+
+
+def test_only_a_model_decoding_here_is_asked_for_the_compact_list():
+    from test_llm_tiny_model import build_model, build_tokenizer
+
+    from assistant.llm.local import LocalChatModel
+    from tools.storyboard.planner import wants_compact
+
+    tokenizer = build_tokenizer()
+    assert wants_compact(LocalChatModel(model=build_model(tokenizer), tokenizer=tokenizer))
+    assert not wants_compact(ScriptedChatModel([]))

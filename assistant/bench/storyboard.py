@@ -7,6 +7,8 @@
 - storyboard_6_s: seconds for a 6-shot storyboard end to end (plan, frames, sheet, PDF, CSV, JSON), with the
   chat model already loaded and its grammar compiled by a warm-up run;
 - diffusion_frame_s: seconds per image-model frame, only when a GPU and an image model are present;
+- model_load_s (``model_load.py``): a cold load of the embedded model and its first token, quantizing at load
+  vs. reading the int8 cache;
 - previs (``storyboard_previs.py``): scene truth on 24 labelled scenes (tune / held-out) for the text plan, the
   model after repair and the model as written; animatic seconds; a 3-scene Fountain script; continuity cases.
 
@@ -108,6 +110,9 @@ def _previs_lines(previs: dict) -> list[str]:
     lines = ["", "scene truth (subjects match / all characters / time / event drawn / boards with invented names "
              "-> truth):"]
     for variant, splits in previs["scene_truth"].items():
+        if variant == "model_plan":
+            lines.append(f"  model plans: {splits['plans']}, mean {splits['mean_s']} s, {splits['mean_tokens']} tokens")
+            continue
         for split, v in splits.items():
             lines.append(f"  {variant:17s} {split:8s} n={v['boards']:2d}  {v.get('subjects_match')} / "
                          f"{v.get('all_characters')} / {v.get('time_correct')} / {v.get('event_drawn')} / "
@@ -118,18 +123,29 @@ def _previs_lines(previs: dict) -> list[str]:
     for variant, v in previs["script_3_scenes"].items():
         lines.append(f"3-scene Fountain script, {variant} plan: {v['seconds']} s "
                      f"(target <= {v['target']:g} s: {'met' if v['met'] else 'NOT met'})")
+    lines += _model_load_lines(previs.get("model_load_s") or {})
     cont = previs["continuity"]
     lines.append(f"continuity cases: {sum(r['ok'] for r in cont['cases'])}/{len(cont['cases'])} as expected "
                  f"({'all found' if cont['all_found'] else 'NOT all found'})")
     return lines
 
 
+def _model_load_lines(load: dict) -> list[str]:
+    if "from_int8_cache" not in load:
+        return [f"model load: {load.get('skipped', 'n/a')}"] if load else []
+    lines = [f"model load, {name.replace('_', ' ')}: {v['load_s']} s, first token {v['first_token_s']} s"
+             for name, v in load.items() if isinstance(v, dict)]
+    return lines
+
+
 def run(settings: Settings, limit: int | None = None) -> StoryboardBenchResult:
     from assistant.bench import storyboard_previs as previs
+    from assistant.bench.model_load import model_load_seconds
     from assistant.llm import resolve_llm
     from tools.storyboard import Storyboarder, plan_shots
 
     result = StoryboardBenchResult()
+    model_load = model_load_seconds(settings)  # before anything else holds the weights
     llm = resolve_llm(settings)
     result.model = getattr(llm, "model_name", "") or type(llm).__name__
     started = time.perf_counter()
@@ -154,7 +170,7 @@ def run(settings: Settings, limit: int | None = None) -> StoryboardBenchResult:
     result.previs = {"scene_truth": previs.scene_truth(llm, limit),
                      "animatic_6_shots": previs.animatic_seconds(settings),
                      "script_3_scenes": previs.script_end_to_end(settings, llm),
-                     "continuity": previs.continuity_cases()}
+                     "continuity": previs.continuity_cases(), "model_load_s": model_load}
     result.load_average = os.getloadavg() if hasattr(os, "getloadavg") else None
     return result
 

@@ -5,7 +5,8 @@ Variants for scene truth, measured in the same run:
 - text: the plan derived from the text (the default on a CPU with the embedded model);
 - model: the chat model's shot list after repair, where the text wins (what ``--llm`` gives);
 - model_as_written: the model's shot list as it wrote it, before any repair: what the previous pipeline kept
-  (its repair kept the model's characters and subjects), the baseline.
+  (its repair kept the model's characters and subjects), the baseline. A model decoding in this process writes
+  the compact list (no bible: ``planner.wants_compact``), so its time of day and characters score as missing.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ TARGET_SCRIPT_S = 90.0
 def scene_truth(llm: Any, limit: int | None) -> dict[str, Any]:
     """Scores per variant and split; the model variants run on the first ``limit`` scenes of each split."""
     from tools.storyboard import plan_shots, repair_shot_list
-    from tools.storyboard.planner import ask_model
+    from tools.storyboard.planner import ask_model, wants_compact
 
     rows: dict[str, dict[str, list]] = {}
+    asked: list[tuple[float, int]] = []  # (seconds, tokens) of each model plan
     scenes = labelled_scenes()
     counts = {"tune": 0, "heldout": 0}
     for label in tqdm(scenes, desc="Scene truth", unit="scene"):
@@ -40,16 +42,22 @@ def scene_truth(llm: Any, limit: int | None) -> dict[str, Any]:
         if llm is None or (limit is not None and counts[split] >= limit):
             continue
         counts[split] += 1
-        raw, _tokens = ask_model(llm, label["text"], SHOTS, None)
+        compact = wants_compact(llm)
+        started = time.perf_counter()
+        raw, tokens = ask_model(llm, label["text"], SHOTS, None, compact)
+        asked.append((time.perf_counter() - started, tokens))
         raw = raw if isinstance(raw, dict) else {}
         shots = [s for s in raw.get("shots") or [] if isinstance(s, dict)]
         bible = raw.get("bible") if isinstance(raw.get("bible"), dict) else {}
         _add(rows, "model_as_written", split, score_plan(label, bible, shots))
-        repaired = repair_shot_list(raw, label["text"], SHOTS).shot_list.model_dump()
+        repaired = repair_shot_list(raw, label["text"], SHOTS, compact=compact).shot_list.model_dump()
         _add(rows, "model", split, score_plan(label, repaired["bible"], repaired["shots"]))
     out: dict[str, Any] = {}
     for variant, splits in rows.items():
         out[variant] = {split: {**summarize(r), "truth": truth_score(summarize(r))} for split, r in splits.items()}
+    if asked:
+        out["model_plan"] = {"plans": len(asked), "mean_s": round(sum(s for s, _ in asked) / len(asked), 1),
+                             "mean_tokens": round(sum(t for _, t in asked) / len(asked))}
     return out
 
 

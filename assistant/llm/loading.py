@@ -68,16 +68,32 @@ def load_model_and_tokenizer(source: str, device: str = "auto") -> tuple[Any, An
             location, dtype=plan.dtype, device_map=plan.device_map, **_gguf_options(extra)
         )
     except OSError as error:
-        raise RuntimeError(
-            f"Could not load the chat model {source!r}: {error}. Set MARQUEE_LLM_MODEL to a local folder or "
-            "GGUF file, or leave it empty to use the embedded model."
-        ) from error
+        raise _load_error(source, error) from error
     if plan.device_map is None and plan.device != "cpu":
         model = model.to(plan.device)
     model.eval()
     ensure_tool_chat_template(tokenizer, getattr(model.config, "model_type", None))
     logger.info("Loaded chat model %s on %s (%s).", source, plan.device, str(plan.dtype).removeprefix("torch."))
     return model, tokenizer
+
+
+def load_tokenizer(folder: str, model: Any) -> Any:
+    """The tokenizer of the model in ``folder`` (for a model built without from_pretrained, e.g. from a cache)."""
+    from transformers import AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(folder)
+    except OSError as error:
+        raise _load_error(folder, error) from error
+    ensure_tool_chat_template(tokenizer, getattr(model.config, "model_type", None))
+    return tokenizer
+
+
+def _load_error(source: str, error: OSError) -> RuntimeError:
+    return RuntimeError(
+        f"Could not load the chat model {source!r}: {error}. Set MARQUEE_LLM_MODEL to a local folder or "
+        "GGUF file, or leave it empty to use the embedded model."
+    )
 
 
 def _source_arguments(source: str) -> tuple[str, dict[str, Any]]:

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -34,7 +35,14 @@ from assistant.llm.constrained import (
     normalize_tool_choice,
     tool_name,
 )
-from assistant.llm.loading import load_model_and_tokenizer, output_vocab_size, stop_token_ids
+from assistant.llm.loading import (
+    configure_cpu_threads,
+    load_model_and_tokenizer,
+    load_tokenizer,
+    output_vocab_size,
+    plan_device,
+    stop_token_ids,
+)
 from assistant.llm.messages import to_chat_template_messages
 from assistant.llm.prefix_cache import PrefixCache, new_dynamic_cache, supports_prefix_cache
 from assistant.llm.quantize import (
@@ -44,6 +52,7 @@ from assistant.llm.quantize import (
     quantize_linear_int8,
     wants_int8,
 )
+from assistant.llm.quantized_cache import load_cached_int8, save_int8
 from assistant.llm.streaming import CancelAndCount, GenerationThread, StopStrings, StreamGate, cut_at_stop
 from assistant.llm.threads import ThreadTuner, shared_thread_tuner
 from assistant.llm.tool_parsing import ParsedToolCall, parse_tool_calls
@@ -96,6 +105,9 @@ class LocalChatModel(BaseChatModel):
     #: int8 weights on a CPU (see ``assistant.llm.quantize``): "auto" quantizes a float32 model this class loads
     #: onto the CPU itself, "int8" also a CPU model passed in (in place), "none" keeps the weights as they are.
     cpu_quantization: CpuQuantization = "auto"
+    #: Folder for the int8 weights of a model loaded from a local folder (``assistant.llm.quantized_cache``):
+    #: quantized once, read back in seconds at later loads. Empty: quantize at every load.
+    int8_cache_dir: str = ""
     #: Reuse the KV cache of the longest token prefix shared with an earlier generation (system prompt, tool
     #: schemas, conversation so far), so that each call prefills only what is new.
     prefix_cache: bool = True
@@ -235,22 +247,44 @@ class LocalChatModel(BaseChatModel):
     def _ensure_loaded(self) -> None:
         with self._load_lock:
             if self.model is None:
-                self.model, self.tokenizer = load_model_and_tokenizer(self.model_name, self.device)
+                self.model, self.tokenizer = self._load()
                 self._loaded_here = True
             if not self._prepared:
                 self._prepare_model()
                 self._prepared = True
 
+    def _load(self) -> tuple[Any, Any]:
+        """The model and tokenizer: the int8 weights from the cache when there are some for this model."""
+        folder = self._int8_cacheable_folder()
+        if folder is not None:
+            model = load_cached_int8(Path(self.int8_cache_dir), folder)
+            if model is not None:
+                configure_cpu_threads()
+                return model, load_tokenizer(str(folder), model)
+        return load_model_and_tokenizer(self.model_name, self.device)
+
+    def _int8_cacheable_folder(self) -> Path | None:
+        """The local model folder whose int8 weights may be cached: int8 wanted, on a CPU, a cache dir set."""
+        if not self.int8_cache_dir or self.cpu_quantization == "none" or plan_device(self.device).device != "cpu":
+            return None
+        folder = Path(self.model_name).expanduser()
+        return folder if folder.is_dir() else None
+
     def _prepare_model(self) -> None:
         """The one-time speed-ups: int8 weights on a CPU, and the prefix cache where the model's cache allows."""
         if wants_int8(self.cpu_quantization, self.model, loaded_here=self._loaded_here):
-            quantize_linear_int8(self.model)
+            self._quantize_and_cache()
         self._own_cache = supports_prefix_cache(self.model)
         self._chunked_prefill = self._own_cache and is_int8_quantized(self.model)
         if self.prefix_cache and self._own_cache:
             self._prefixes = PrefixCache()
         if self.adaptive_threads and _runs_on_cpu(self.model):
             self._threads = shared_thread_tuner()
+
+    def _quantize_and_cache(self) -> None:
+        """int8 weights now, and on disk for the next load when the model came from a local folder."""
+        if quantize_linear_int8(self.model) and (folder := self._int8_cacheable_folder()) is not None:
+            save_int8(self.model, Path(self.int8_cache_dir), folder)
 
     def _prepare_turn(self, messages: list[BaseMessage], kwargs: dict[str, Any]) -> _Turn:
         self._ensure_loaded()

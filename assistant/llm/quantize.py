@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 PREFILL_CHUNK = 64
 # Names of the MLP's output projection in the common architectures (Llama/Qwen/Mistral, GPT-J/NeoX, Falcon...).
 _DOWN_PROJECTION_NAMES = ("down_proj", "w2", "fc2", "fc_out", "dense_4h_to_h")
+#: What :func:`quantize_linear_int8` does, in words; part of the int8 cache's key (``assistant.llm.quantized_cache``),
+#: so change it whenever the rule below changes.
+QUANTIZATION_RULE = "v1: Linear -> per-channel qint8 dynamic; MLP down projections -> float16 dynamic"
 
 #: "auto": int8 when LocalChatModel loads a float32 model onto the CPU itself; "int8": also for a model passed
 #: in (quantized in place); "none": weights as loaded.

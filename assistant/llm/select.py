@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 
@@ -12,7 +13,7 @@ from knowledge.hub import hub_is_offline_by_env, hub_is_reachable
 from knowledge.settings import Settings
 
 __all__ = ["GPU_MODELS_BY_FREE_VRAM", "LLMChoice", "choose_llm", "free_cuda_vram_gib", "hub_is_offline_by_env",
-           "hub_is_reachable", "resolve_llm"]
+           "hub_is_reachable", "int8_cache_dir", "resolve_llm"]
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,10 @@ def resolve_llm(
     if choice.backend == "local":
         logger.info("Chat model: %s (%s).", choice.model, choice.reason)
         return LocalChatModel(
-            model_name=choice.model, device=settings.device, cpu_quantization=_cpu_quantization(settings)
+            model_name=choice.model,
+            device=settings.device,
+            cpu_quantization=_cpu_quantization(settings),
+            int8_cache_dir=str(int8_cache_dir(settings)),
         )
     from assistant.llm.embedded import ensure_embedded_model
 
@@ -99,7 +103,13 @@ def resolve_llm(
         max_new_tokens=384,
         repetition_penalty=1.05,
         cpu_quantization=_cpu_quantization(settings),
+        int8_cache_dir=str(int8_cache_dir(settings)),
     )
+
+
+def int8_cache_dir(settings: Settings) -> Path:
+    """Beside the converted embedded model: ``<cache>/models/int8`` (only local model folders are cached)."""
+    return settings.cache_dir / "models" / "int8"
 
 
 def _cpu_quantization(settings: Settings) -> str:

@@ -64,18 +64,46 @@ def draw_blocking_plan(shots: Sequence[Shot], bible: Bible, findings: Sequence[F
     draw.text((34, cy + 12 * PPM), "side A (cameras stay here)", font=font(15, bold=True), fill=PENCIL)
     draw.text((34, cy - 12 * PPM), "side B (across the line)", font=font(15, bold=True), fill=PENCIL)
     crossed = {n for f in findings if f.kind == "line_cross" for n in f.shots[1:]}
-    for index, shot in enumerate(shots):
-        _camera(draw, shot, index, len(shots), px, shot.number in crossed)
-    for name, x in subject_spots(bible):
-        sx, sy = px(x, 0)
+    # Every wedge first, then the cameras and their labels, so no later wedge covers an earlier label.
+    for marks in (False, True):
+        for index, shot in enumerate(shots):
+            _camera(draw, shot, index, len(shots), px, shot.number in crossed, marks)
+    spots = [(name[:18], px(x, 0)) for name, x in subject_spots(bible)]
+    for _name, (sx, sy) in spots:
         draw.ellipse((sx - 14, sy - 14, sx + 14, sy + 14), fill=mix(PAPER, PENCIL, 0.5), outline=INK, width=3)
-        draw.text((sx - 30, sy + 18), name[:18], font=font(15, bold=True), fill=INK)
+    face = font(15, bold=True)
+    for name, box in label_boxes(spots, lambda text: draw.textbbox((0, 0), text, font=face)):
+        draw.rectangle((box[0] - 3, box[1] - 2, box[2] + 3, box[3] + 2), fill=PAPER)  # readable over a wedge
+        left, top, _, _ = draw.textbbox((0, 0), name, font=face)
+        draw.text((box[0] - left, box[1] - top), name, font=face, fill=INK)
     _findings(draw, findings, w, h)
     image.save(path)
     return path
 
 
-def _camera(draw: ImageDraw.ImageDraw, shot: Shot, index: int, count: int, px, crossed: bool) -> None:
+def label_boxes(spots: Sequence[tuple[str, tuple[float, float]]], measure) -> list[tuple[str, tuple]]:
+    """A box for each subject's name, centred under (or over) its mark, in the first row where it collides with
+    no other name: subjects 2.2 m apart are closer than "survivors" is wide."""
+    placed: list[tuple[str, tuple]] = []
+    for name, (sx, sy) in spots:
+        left, top, right, bottom = measure(name)
+        width, height = right - left, bottom - top
+        for row in range(8):
+            # Rows alternate below and above the mark, each further out: 18 px clears the mark itself.
+            offset = 18 + (row // 2) * (height + 8)
+            y = sy + offset if row % 2 == 0 else sy - offset - height
+            box = (sx - width / 2, y, sx + width / 2, y + height)
+            if not any(_overlap(box, other, pad=6) for _, other in placed):
+                break
+        placed.append((name, box))
+    return placed
+
+
+def _overlap(a: tuple, b: tuple, pad: float) -> bool:
+    return a[0] < b[2] + pad and b[0] < a[2] + pad and a[1] < b[3] + pad and b[1] < a[3] + pad
+
+
+def _camera(draw: ImageDraw.ImageDraw, shot: Shot, index: int, count: int, px, crossed: bool, marks: bool) -> None:
     x, y, heading = camera_spot(shot, index, count)
     half = field_of_view(shot.lens_mm) / 2
     reach = DISTANCE_M[shot.size] * 0.9
@@ -83,9 +111,11 @@ def _camera(draw: ImageDraw.ImageDraw, shot: Shot, index: int, count: int, px, c
     origin = px(x, y)
     left = px(x + reach * math.cos(heading - half), y + reach * math.sin(heading - half))
     right = px(x + reach * math.cos(heading + half), y + reach * math.sin(heading + half))
-    draw.polygon([origin, left, right], fill=mix(PAPER, GUIDE, 0.35) if not crossed else mix(PAPER, ACCENT, 0.2))
-    draw.line([origin, left], fill=color, width=2)
-    draw.line([origin, right], fill=color, width=2)
+    if not marks:
+        draw.polygon([origin, left, right], fill=mix(PAPER, GUIDE, 0.35) if not crossed else mix(PAPER, ACCENT, 0.2))
+        draw.line([origin, left], fill=color, width=2)
+        draw.line([origin, right], fill=color, width=2)
+        return
     body = 10
     draw.rectangle((origin[0] - body, origin[1] - body, origin[0] + body, origin[1] + body), fill=color)
     draw.text((origin[0] - 8, origin[1] - 9), str(shot.number), font=font(14, bold=True), fill=PAPER)

@@ -44,8 +44,9 @@ def annotate_frame(image: Image.Image, shot: Shot, markers: list[Marker]) -> Non
     w, h = image.size
     scale = min(w, h) / 432
     _safe_area(draw, w, h, scale)
+    labels: list[tuple[float, float, float, float]] = []  # names already written, so no two collide
     for index, marker in enumerate(markers):
-        _marker(draw, replace(marker, moving=marker.moving and index == 0), w, h, scale)
+        _marker(draw, replace(marker, moving=marker.moving and index == 0), w, h, scale, labels)
     _camera_move(draw, shot, w, h, scale, markers[0].facing if markers else 1)
     _badge(draw, shot, scale)
     _spec_tag(draw, shot, w, scale)
@@ -59,7 +60,8 @@ def _safe_area(draw: ImageDraw.ImageDraw, w: int, h: int, scale: float) -> None:
         draw.line([(x + dx * tick, y), (x, y), (x, y + dy * tick)], fill=GUIDE, width=max(1, round(scale)))
 
 
-def _marker(draw: ImageDraw.ImageDraw, marker: Marker, w: int, h: int, scale: float) -> None:
+def _marker(draw: ImageDraw.ImageDraw, marker: Marker, w: int, h: int, scale: float,
+            labels: list[tuple[float, float, float, float]]) -> None:
     if marker.moving and marker.unit < h * 0.2:
         length = max(22 * scale, marker.unit * 3.0)
         y = marker.y + marker.unit * 3.2
@@ -70,9 +72,24 @@ def _marker(draw: ImageDraw.ImageDraw, marker: Marker, w: int, h: int, scale: fl
     if marker.label and marker.unit < h * 0.16 and 0.08 * h < marker.y < h * 0.9 and 0 < marker.x < w:
         face = font(max(9, round(10 * scale)), bold=True)
         text = marker.label.upper()[:18]
-        width = face.getlength(text)
-        x, y = marker.x - width / 2, marker.y - 16 * scale
-        draw.text((x, y), text, font=face, fill=PENCIL)
+        box = _free_label_box(draw.textbbox((0, 0), text, font=face), marker, scale, labels)
+        if box is not None:  # figures packed too tight for another name: leave it out rather than overprint
+            labels.append(box)
+            draw.text((box[0], box[1]), text, font=face, fill=PENCIL)
+
+
+def _free_label_box(size: tuple[float, float, float, float], marker: Marker, scale: float,
+                    labels: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float] | None:
+    """Above the head, stepping further up while it would overlap a name already written."""
+    width, height = size[2] - size[0], size[3] - size[1]
+    pad = 3 * scale
+    for step in range(4):
+        x, y = marker.x - width / 2, marker.y - 16 * scale - step * (height + 2 * pad)
+        box = (x, y, x + width, y + size[3])
+        if y > 0 and not any(box[0] < o[2] + pad and o[0] < box[2] + pad and box[1] < o[3] + pad
+                             and o[1] < box[3] + pad for o in labels):
+            return box
+    return None
 
 
 def _camera_move(draw: ImageDraw.ImageDraw, shot: Shot, w: int, h: int, scale: float, facing: int) -> None:

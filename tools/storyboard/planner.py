@@ -26,9 +26,20 @@ movement: static, pan, tilt, dolly, handheld or crane. lens_mm: 18-24 wide, 35-5
 sound: a line of dialogue or a sound effect. duration_s: seconds on screen.
 Cover the scene like a director: establish wide, move closer, show reactions, insert details; vary sizes and angles."""
 
-# Tokens the JSON takes: the bible, then each shot (about 70 tokens for Qwen's tokenizer, with room to spare).
+# The compact request: a model decoding on this machine pays for every token it writes (60-140 ms each on a
+# CPU), and the text already gives the bible; so it writes only what the text cannot: each shot's framing.
+COMPACT_SYSTEM_PROMPT = """You are a film director planning the storyboard of one scene. Call the storyboard tool once.
+shots: in story order, one moment each. action: what we see, one short sentence. subjects: who or what is in frame.
+size: ELS or LS wide, MLS or MS medium, MCU or CU close, ECU detail. angle: eye, high, low, overhead or dutch.
+movement: static, pan, tilt, dolly, handheld or crane.
+Cover the scene like a director: establish wide, move closer, show reactions, insert details; vary sizes and angles."""
+
+# Tokens the JSON takes: the bible, then each shot (about 70 tokens for Qwen's tokenizer, with room to spare);
+# a compact shot takes about 40.
 _BIBLE_TOKENS = 160
 _TOKENS_PER_SHOT = 90
+_COMPACT_TOKENS = 24
+_TOKENS_PER_COMPACT_SHOT = 60
 # (id(model), budget) -> (model, its copy with that budget); the model is kept so its id stays unique.
 _SIZED: dict[tuple[int, int], tuple[BaseChatModel, BaseChatModel]] = {}
 _SIZED_LOCK = threading.Lock()
@@ -57,8 +68,9 @@ def plan_shots(llm: BaseChatModel | None, scene: str, count: int, style: str | N
     """Ask ``llm`` for ``count`` shots of ``scene``; without a model (or when it fails) use the text's plan.
     ``cues``: a screenplay's speaking characters."""
     started = time.perf_counter()
-    raw, tokens = ask_model(llm, scene, count, style) if llm is not None else (None, 0)
-    result = repair_shot_list(raw, scene, count, style or DEFAULT_STYLE, cues=cues)
+    compact = llm is not None and wants_compact(llm)
+    raw, tokens = ask_model(llm, scene, count, style, compact) if llm is not None else (None, 0)
+    result = repair_shot_list(raw, scene, count, style or DEFAULT_STYLE, cues=cues, compact=compact)
     source = _source(result, asked=llm is not None)
     if result.repairs:
         logger.info("Shot list repaired (%s): %s", source, "; ".join(result.repairs[:8]))
@@ -72,21 +84,30 @@ def _source(result: RepairResult, asked: bool) -> str:
     return "llm" if result.valid_as_is else "repaired"
 
 
-def build_messages(scene: str, count: int, style: str | None) -> list[Any]:
+def wants_compact(llm: BaseChatModel) -> bool:
+    """A compact shot list for a model that decodes in this process (it has a ``max_new_tokens`` budget): each
+    token it writes costs a forward pass here. A server model writes the full list, bible included."""
+    return isinstance(getattr(llm, "max_new_tokens", None), int)
+
+
+def build_messages(scene: str, count: int, style: str | None, compact: bool = False) -> list[Any]:
     """The request, with the scene's beats and a suggested coverage so a small model has a plan to follow."""
     beats = "\n".join(f"- {beat}" for beat in split_beats(scene))
     coverage = ", ".join(f"{i + 1} {coverage_slot(i, count)[0]} {coverage_slot(i, count)[3]}" for i in range(count))
     request = (f"Scene: {scene}\nStyle: {style or DEFAULT_STYLE}\nBeats in order:\n{beats}\n"
                f"Suggested coverage: {coverage}.\nWrite exactly {count} shots.")
-    return [SystemMessage(SYSTEM_PROMPT), HumanMessage(request)]
+    return [SystemMessage(COMPACT_SYSTEM_PROMPT if compact else SYSTEM_PROMPT), HumanMessage(request)]
 
 
-def ask_model(llm: BaseChatModel, scene: str, count: int, style: str | None) -> tuple[Any, int]:
+def ask_model(llm: BaseChatModel, scene: str, count: int, style: str | None,
+              compact: bool = False) -> tuple[Any, int]:
     """The model's shot list as parsed JSON (or None) and the tokens it wrote; a failing model never fails the
-    storyboard."""
-    tool = shot_list_tool(count)
-    messages = build_messages(scene, count, style)
-    sized = _with_token_budget(llm, _BIBLE_TOKENS + _TOKENS_PER_SHOT * count)
+    storyboard. ``compact``: ask for the shots' framing only (see :func:`wants_compact`)."""
+    tool = shot_list_tool(count, compact)
+    messages = build_messages(scene, count, style, compact)
+    budget = (_COMPACT_TOKENS + _TOKENS_PER_COMPACT_SHOT * count) if compact else (
+        _BIBLE_TOKENS + _TOKENS_PER_SHOT * count)
+    sized = _with_token_budget(llm, budget)
     try:
         reply = _invoke(sized, tool, messages)
     except Exception as error:  # a model server down or a broken model: the coverage pattern still works

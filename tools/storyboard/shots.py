@@ -134,12 +134,13 @@ def _close_truncated(body: str) -> str | None:
 
 
 def repair_shot_list(raw: Any, scene: str, count: int, style: str | None = None,
-                     cues: tuple[str, ...] = ()) -> RepairResult:
+                     cues: tuple[str, ...] = (), compact: bool = False) -> RepairResult:
     """A valid list of exactly ``count`` shots from the model's parsed output (anything, None included).
 
     Where the model and the text disagree the text wins: characters and subjects the scene never names
     ("Alice", "Bob") are dropped, the people a shot's action names are added to its subjects, and the time of
-    day, weather and events come from the text.
+    day, weather and events come from the text. ``compact``: the model was asked for a compact list
+    (``schema.shot_list_tool(compact=True)``); the fields it was not asked for are derived, not repairs.
     """
     notes: list[str] = []
     data = raw if isinstance(raw, dict) else {"shots": raw} if isinstance(raw, list) else {}
@@ -147,9 +148,12 @@ def repair_shot_list(raw: Any, scene: str, count: int, style: str | None = None,
         notes.append("the model's output held no JSON shot list")
     facts = read_scene(scene, cues)
     known = " ".join([scene, *cues])  # what the text names: its words and the script's cues
-    bible = repair_bible(data.get("bible"), scene, style, notes, facts)
+    asked_bible = not compact or "bible" in data
+    bible = repair_bible(data.get("bible"), scene, style, notes if asked_bible else [], facts)
     beats = split_beats(scene)
     items = [item for item in _shot_items(data) if isinstance(item, dict)]
+    if compact:
+        items = [_with_derived_fields(item, number) for number, item in enumerate(items, start=1)]
     if len(items) > count:
         notes.append(f"kept the first {count} of {len(items)} shots")
         items = items[:count]
@@ -165,8 +169,19 @@ def repair_shot_list(raw: Any, scene: str, count: int, style: str | None = None,
         if shot.number != number:
             notes.append(f"renumbered shot {shot.number} as {number}")
             shot.number = number
-    valid = not notes and _validates(raw)
+    written = raw if asked_bible else {"bible": bible.model_dump(), "shots": items}
+    valid = not notes and _validates(written)
     return RepairResult(ShotList(bible=bible, shots=shots), notes[:_MAX_NOTES], filled, valid)
+
+
+def _with_derived_fields(item: dict[str, Any], number: int) -> dict[str, Any]:
+    """A compact shot with the fields it was not asked for: its place in the list, and the lens and seconds
+    that suit its size (an unknown size is left to the repair, which notes it)."""
+    size = str(item.get("size", "")).upper()
+    derived: dict[str, Any] = {"number": number, "sound": ""}
+    if size in DEFAULT_LENS_MM:
+        derived.update(lens_mm=DEFAULT_LENS_MM[size], duration_s=DEFAULT_SECONDS[size])
+    return {**derived, **item}
 
 
 def _validates(raw: Any) -> bool:

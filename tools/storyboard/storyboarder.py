@@ -105,7 +105,7 @@ class Storyboarder:
         # Only a model that was asked can have failed; with no model the text's plan is the intended one.
         if plan.source == "fallback" and self.llm is not None:
             notices.append("The chat model gave no usable shot list; the shots follow a standard coverage pattern.")
-        elif plan.fallback_shots:
+        elif plan.fallback_shots and self.llm is not None:
             notices.append(f"{plan.fallback_shots} shot(s) were added from a standard coverage pattern.")
         scene_seed = seed if seed is not None else stable_seed(scene)
         characters = plan.shot_list.bible.characters
@@ -299,9 +299,15 @@ def _header(board: Storyboard) -> SheetHeader:
         subtitle += f" · {cast}"
     drawn = (f"AI-generated frames ({board.image_model})" if board.renderer == "diffusion"
              else "blocking sketches drawn procedurally, no image model")
-    footer = (f"{drawn} · shot list: {board.source} · seed {board.seed} · {board.created_at[:10]} · "
+    footer = (f"{drawn} · shot list: {plan_origin(board.source)} · seed {board.seed} · {board.created_at[:10]} · "
               f"style: {bible.style}")
     return SheetHeader(title=board.scene[:1].upper() + board.scene[1:], subtitle=subtitle, footer=footer)
+
+
+def plan_origin(source: str) -> str:
+    """Where the shot list came from, in words for the sheet ("fallback" is the text's plan, asked for or not)."""
+    return {"llm": "written by the chat model", "repaired": "the chat model's, checked against the scene text"}.get(
+        source, "from the scene text")
 
 
 def _for_drawing(shot: Shot) -> Shot:
