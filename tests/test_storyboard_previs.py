@@ -198,7 +198,7 @@ def test_the_blocking_plan_keeps_subject_names_apart(storyboarder, tmp_path):
 def test_the_sheet_says_where_the_shot_list_came_from():
     from tools.storyboard.storyboarder import plan_origin
 
-    assert plan_origin("fallback") == "from the scene text"
+    assert plan_origin("fallback") == plan_origin("text") == "from the scene text"
     assert "chat model" in plan_origin("llm") and "chat model" in plan_origin("repaired")
 
 

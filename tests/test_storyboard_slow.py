@@ -21,6 +21,6 @@ def test_embedded_model_storyboards_a_scene(tmp_path):
                                 shots=6, out_dir=tmp_path)
     assert len(board.shots) == 6 and [s.number for s in board.shots] == list(range(1, 7))
     assert all(s.size in SHOT_SIZES and s.action for s in board.shots)
-    assert board.source in ("llm", "repaired", "fallback") and board.renderer == "sketch"
+    assert board.source in ("llm", "repaired", "text", "fallback") and board.renderer == "sketch"
     assert len(board.frames) == 6 and board.sheet_png.is_file() and board.sheet_pdf.is_file()
     assert json.loads(board.shot_list_json.read_text(encoding="utf-8"))["source"] == board.source

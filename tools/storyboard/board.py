@@ -35,7 +35,8 @@ class Storyboard:
     sheet_pdf: Path
     shot_list_csv: Path
     shot_list_json: Path
-    #: "llm" (valid as written), "repaired" or "fallback" (the coverage pattern).
+    #: "llm" (valid as written), "repaired", "text" (derived from the scene text, by choice) or "fallback" (the
+    #: same plan because the model's list was unusable).
     source: str
     fallback_shots: int = 0
     repairs: list[str] = field(default_factory=list)
@@ -64,7 +65,9 @@ class Storyboard:
 
     @property
     def fallback_used(self) -> bool:
-        return self.fallback_shots > 0
+        """Whether shots came from the coverage pattern because the model fell short; a plan derived from the
+        text on purpose (``source == "text"``) is not a fallback."""
+        return self.fallback_shots > 0 and self.source != "text"
 
     @property
     def total_seconds(self) -> float:

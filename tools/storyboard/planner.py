@@ -50,7 +50,8 @@ class Plan:
     """A shot list and how it was obtained."""
 
     shot_list: ShotList
-    #: "llm": valid as written; "repaired": the model's list with fixes; "fallback": the coverage pattern.
+    #: "llm": valid as written; "repaired": the model's list with fixes; "text": the plan derived from the scene
+    #: text, chosen (no model was asked); "fallback": the same plan because the model's list was unusable.
     source: str
     repairs: list[str] = field(default_factory=list)
     fallback_shots: int = 0
@@ -60,7 +61,8 @@ class Plan:
 
     @property
     def fallback_used(self) -> bool:
-        return self.fallback_shots > 0
+        """Whether shots had to come from the coverage pattern because the model fell short (not by choice)."""
+        return self.fallback_shots > 0 and self.source != "text"
 
 
 def plan_shots(llm: BaseChatModel | None, scene: str, count: int, style: str | None = None,
@@ -79,7 +81,9 @@ def plan_shots(llm: BaseChatModel | None, scene: str, count: int, style: str | N
 
 
 def _source(result: RepairResult, asked: bool) -> str:
-    if not asked or result.fallback_shots == len(result.shot_list.shots):
+    if not asked:
+        return "text"
+    if result.fallback_shots == len(result.shot_list.shots):
         return "fallback"
     return "llm" if result.valid_as_is else "repaired"
 

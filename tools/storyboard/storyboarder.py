@@ -103,9 +103,9 @@ class Storyboarder:
         plan = plan_shots(self.llm if self.use_llm else None, scene, count, style, cues=tuple(cues))
         plan.shot_list.shots = with_dialogue(plan.shot_list.shots, list(dialogue))
         # Only a model that was asked can have failed; with no model the text's plan is the intended one.
-        if plan.source == "fallback" and self.llm is not None:
+        if plan.source == "fallback":
             notices.append("The chat model gave no usable shot list; the shots follow a standard coverage pattern.")
-        elif plan.fallback_shots and self.llm is not None:
+        elif plan.fallback_used:
             notices.append(f"{plan.fallback_shots} shot(s) were added from a standard coverage pattern.")
         scene_seed = seed if seed is not None else stable_seed(scene)
         characters = plan.shot_list.bible.characters
@@ -305,7 +305,7 @@ def _header(board: Storyboard) -> SheetHeader:
 
 
 def plan_origin(source: str) -> str:
-    """Where the shot list came from, in words for the sheet ("fallback" is the text's plan, asked for or not)."""
+    """Where the shot list came from, in words for the sheet ("text" and "fallback" are both the text's plan)."""
     return {"llm": "written by the chat model", "repaired": "the chat model's, checked against the scene text"}.get(
         source, "from the scene text")
 
