@@ -118,7 +118,6 @@ def top_rows(scores: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
     return rows[np.argsort(-scores, kind="stable")]
 
 
-
 # A guess, not tuned (no capable model is reachable here to tune it on). The model's order matters more than a
 # text signal's (its first guess is usually the film when any is), so its ranks decay faster: the first resolved
 # suggestion is worth 0.15, more than a top rank in one text signal (0.09), less than a title-exact match (0.3).
