@@ -183,12 +183,19 @@ def factual_description(t: Title) -> str:
     return " ".join(parts)
 
 
+MAX_OSCAR_CLASS = 11  # the record (Ben-Hur, Titanic, The Return of the King)
+
+
 def award_classes(awards: str) -> list[str]:
-    """What an awards line says, as filterable classes: ``oscar_won``, ``oscar_nominated``, ``won``."""
+    """What an awards line says, as filterable classes: ``oscar_won``, ``oscar_nominated``, ``won``, and
+    ``oscars_N`` for every N from 2 to the number of Oscars won."""
     text = awards.lower()
     classes = []
-    if re.search(r"\bwon \d+ oscars?\b", text):
+    won = re.search(r"\bwon (\d+) oscars?\b", text)
+    if won:
         classes += ["oscar_won", "oscar_nominated"]
+        # "at least N Oscars" as classes, so a count filters like any other class (a handful of films won 11).
+        classes += [f"oscars_{n}" for n in range(2, min(int(won.group(1)), MAX_OSCAR_CLASS) + 1)]
     elif "oscar" in text:
         classes.append("oscar_nominated")
     if re.search(r"\bwon\b|\bwins?\b", text):

@@ -59,6 +59,40 @@ def test_runtime_phrases(parse, query, low, high):
     assert (c.runtime_min, c.runtime_max) == (low, high)
 
 
+@pytest.mark.parametrize(("query", "awards"), [
+    ("movies with at least three Oscars", "oscars_3"),
+    ("dramas that won more than 5 academy awards", "oscars_6"),
+    ("4 oscars or more", "oscars_4"),
+    ("multiple Oscar winners from the 90s", "oscars_2"),
+    ("films that won one oscar", "oscar_won"),
+    ("films with two Oscar nominations", None),
+])
+def test_oscar_counts(parse, query, awards):
+    c = parse(query)
+    assert c.awards == awards
+    if awards:
+        assert "oscar" not in c.soft_text.lower() and "won" not in c.soft_text.split()
+
+
+def test_oscar_count_classes_filter_like_any_award():
+    from knowledge.titles import award_classes
+    from tools.search.constraints import Constraints, award_words
+
+    three_won = set(award_classes("Won 3 Oscars. Another 2 wins."))
+    assert three_won == {"oscar_won", "oscar_nominated", "oscars_2", "oscars_3", "won"}
+    assert "oscars_2" not in award_classes("Won 1 Oscar.") and award_classes("Nominated for 2 Oscars.") == [
+        "oscar_nominated"]
+    three = Constraints(awards="oscars_3")
+    assert three.reasons(_titled("Won 4 Oscars.")) and three.reasons(_titled("Won 2 Oscars.")) is None
+    assert award_words("oscars_3") == "won at least 3 Oscars"
+
+
+def _titled(awards: str):
+    from knowledge.titles import Title
+
+    return Title(id="x", title="X", awards=awards)
+
+
 def test_awards_subgenres_wartime_language_and_tone(parse):
     assert parse("Oscar-winning dramas").awards == "oscar_won"
     assert parse("award winning documentaries").awards == "won"

@@ -19,7 +19,7 @@ from langchain_core.tools import BaseTool, tool
 from knowledge.titles import Title, normalize_title
 from tools.agent_creative import CreativeServices, ads_for_chat, recommend_for_viewer, storyboard_for_chat
 from tools.artifacts import ToolArtifact, ToolInputError, titles_for_model
-from tools.search.constraints import AWARD_WORDS, Constraints
+from tools.search.constraints import Constraints, award_words
 from tools.search.engine import CatalogSearch, EmptyQueryError, SearchResult, TitleHit
 
 TOOL_NAMES = ("search_catalog", "recommend_titles", "generate_storyboard", "draft_ads", "get_title_details")
@@ -176,7 +176,7 @@ def describe_constraints(c: Constraints) -> str:
     if c.min_critic_score:
         parts.append(f"critics >= {c.min_critic_score}%")
     if c.awards:
-        parts.append(AWARD_WORDS[c.awards])
+        parts.append(award_words(c.awards))
     parts += [f"{facet} (tone or theme)" for facet in (*c.tones, *c.themes)]
     if c.kind:
         parts.append(c.kind)

@@ -14,6 +14,13 @@ ACCLAIMED_SCORE = 80
 AWARD_WORDS = {"oscar_won": "won an Oscar", "oscar_nominated": "Oscar-nominated", "won": "award-winning"}
 
 
+def award_words(awards: str) -> str:
+    """How a reply says an awards class: "won an Oscar", "won at least 3 Oscars"."""
+    if awards.startswith("oscars_"):
+        return f"won at least {awards.removeprefix('oscars_')} Oscars"
+    return AWARD_WORDS[awards]
+
+
 SOFT_FIELDS = ("soft_text", "semantic_text", "notices", "tones", "themes", "boosts", "hypotheses", "description")
 
 
@@ -38,7 +45,7 @@ class Constraints:
     min_critic_score: int | None = None
     maturity_ratings: tuple[str, ...] = ()
     kind: str | None = None
-    awards: str | None = None  # one of AWARD_WORDS
+    awards: str | None = None  # one of AWARD_WORDS, or oscars_N (at least N Oscars won)
     exclude_ids: tuple[str, ...] = ()
     soft_text: str = ""
     #: Words the semantic model should see: the soft text plus the genres asked for.

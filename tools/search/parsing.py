@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
+from knowledge.titles import MAX_OSCAR_CLASS
 from tools.search.constraints import ACCLAIMED_SCORE, Constraints
 from tools.search.facets import THEME_WORDS, TONE_WORDS
 from tools.search.hypotheses import FILM_NOUNS, Hypothesis, followed_by_film_noun, is_description
 from tools.search.periods import PeriodReader
-from tools.search.phrases import AWARD_PHRASES
+from tools.search.phrases import AWARD_PHRASES, oscars_asked
 from tools.search.tokens import (  # noqa: F401  (re-exported: the search engine and the ads checks use them)
     MAX_QUERY_CHARS,
     NEGATION_STOPS,
@@ -247,6 +248,11 @@ class QueryParser:
             out["hypotheses"].append(Hypothesis("countries", countries[0], words, True, True))
 
     def _acclaim(self, q: Tokens, out: dict) -> None:
+        counted = oscars_asked(q.words)
+        if counted and q.phrase_at(counted[1], counted[2]):
+            count, i, n = counted
+            q.consume(i, n)
+            out["awards"] = "oscar_won" if count <= 1 else f"oscars_{min(count, MAX_OSCAR_CLASS)}"
         for n in (4, 3, 2):
             for i in range(len(q.words) - n + 1):
                 award = AWARD_PHRASES.get(q.phrase_at(i, n) or "")

@@ -20,6 +20,16 @@ AWARD_PHRASES: dict[str, str] = {
     "award winning": "won", "prize winning": "won", "award winners": "won",
 }
 
+_COUNT = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|multiple|several|many)"
+_OSCARS = r"(?:oscars?|academy awards?)(?: wins| winners?| winning)?"
+#: A number of Oscars won: "at least three Oscars", "won 4 or more Academy Awards", "more than five Oscars",
+#: "3 oscars or more", "multiple Oscar winners". Never nominations ("two Oscar nominations").
+OSCAR_COUNT = re.compile(
+    rf"\b(?:(?:that |which )?(?:won|winning|winners? of|with) )?(at least |more than |over |no fewer than "
+    rf"|a minimum of )?{_COUNT} (?:or more |plus )?(?:time )?{_OSCARS}(?: or more)?\b(?! nominat)")
+COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+               "ten": 10, "eleven": 11, "multiple": 2, "several": 2, "many": 2}
+
 _WAR = r"(?:wwii|ww2|world war ii|world war 2|world war two|the second world war|the war)"
 #: "made during WWII", "filmed while the war was still on", "released during the war".
 WARTIME_MADE = re.compile(
@@ -65,3 +75,15 @@ def runtime_after_cue(words: list[str], j: int) -> tuple[str, int] | None:
         if phrase in AT_MOST_AFTER:
             return "runtime_max", n
     return None
+
+
+def oscars_asked(words: list[str]) -> tuple[int, int, int] | None:
+    """(at least how many Oscars, first token, token count) for a counted award phrase, else ``None``."""
+    text = " ".join(words)
+    found = OSCAR_COUNT.search(text)
+    if not found:
+        return None
+    count = int(found.group(2)) if found.group(2).isdigit() else COUNT_WORDS[found.group(2)]
+    if found.group(1) in ("more than ", "over "):
+        count += 1
+    return count, text[: found.start()].count(" "), found.group(0).count(" ") + 1

@@ -24,7 +24,7 @@ from tools.search.passages import Passages
 from tools.search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
-FORMAT = 10  # bump when facet or keyword indexing changes: the snapshot is rebuilt (10: calibrated facets)
+FORMAT = 11  # bump when facet or keyword indexing changes: the snapshot is rebuilt (11: Oscar-count classes)
 
 
 @dataclass
