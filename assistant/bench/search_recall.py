@@ -94,8 +94,10 @@ def measure_recall(settings: Settings, store: CatalogStore, items: list[dict], p
 def report_lines(summary: dict) -> list[str]:
     lines = [f"known-item with model recall ({summary['model']}; {summary['items']} items), beside plain Marquee:"]
     for metric in ("hit@10", "mrr@10"):
-        for split in ("tune", "heldout", "all"):
-            row = summary[metric][split]
+        for split in ("tune", "heldout", "heldout2", "all"):
+            row = summary[metric].get(split)
+            if row is None:
+                continue
             lines.append(f"  {metric:6s} {split:8s} n={row['n']:3d}  marquee {row['marquee']}  "
                          f"+ model recall {row['marquee_recall']}")
     sec = summary["seconds_per_query"]
