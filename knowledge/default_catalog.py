@@ -41,7 +41,9 @@ FROM omdb o LEFT JOIN tomatoes t ON o.ID = t.ID
 ORDER BY o.ID
 """
 
-MAX_PLOT_CHARS = 1200
+# The whole plot for all but a few dozen films: viewers remember endings and turns ("frogs rain from the sky"),
+# and a 1,200-character cut kept only the set-up of half the plots (known-item hit@10 0.892 -> 0.946 on the tune split).
+MAX_PLOT_CHARS = 8000
 
 
 def _package_file(package: str, *parts: str) -> Path:
