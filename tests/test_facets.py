@@ -9,7 +9,7 @@ import numpy as np
 from assistant.bench.search_metrics import load_moods
 from knowledge.titles import Title
 from tools.search.constraints import Constraints
-from tools.search.facet_calibration import LABELS_FILE, Labels, fit_logistic, in_check_part
+from tools.search.facet_calibration import LABELS_FILE, Labels, PeopleLinks, fit_logistic, in_check_part
 from tools.search.facets import FACETS, THEMES, score_facets
 from tools.search.ranking import facet_match, is_mood_led
 
@@ -100,3 +100,15 @@ def test_mood_led_means_little_text_beyond_facet_words():
     assert is_mood_led(Constraints(soft_text="", tones=("dark",)))
     assert is_mood_led(Constraints(soft_text="terminal illness", themes=("terminal illness",)))
     assert not is_mood_led(Constraints(soft_text="hotel manager shelters refugees", tones=("dark",)))
+
+
+def test_linked_titles_lend_their_labels_through_crew_and_leads_never_their_own():
+    titles = [Title(id="a", title="A", directors=["Lynch"], writers=["Lynch"], cast=["Dern", "Extra"]),
+              Title(id="b", title="B", directors=["Lynch"], cast=["Nobody"]),
+              Title(id="c", title="C", directors=["Capra"], cast=["Dern"]),
+              Title(id="d", title="D", directors=["Capra"], cast=["Stewart", "Extra"])]
+    votes = PeopleLinks(titles).votes(positive_rows=np.array([0]), negative_rows=np.array([3]))
+    # columns: crew with, crew without, leads with, leads without
+    assert votes[0].tolist() == [0, 0, 0, 1]  # its own label never counts; "Extra" is billed second in both
+    assert votes[1].tolist() == [1, 0, 0, 0]  # same director as the labelled "a", counted once (not per role)
+    assert votes[2].tolist() == [0, 1, 1, 0]  # directed like "d", led by "a"'s lead

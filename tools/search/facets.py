@@ -26,6 +26,7 @@ from tools.search.facet_calibration import (
     FacetQuality,
     FacetSignals,
     Labels,
+    PeopleLinks,
     calibrate,
     metadata_matrix,
     plot_mentions,
@@ -143,12 +144,13 @@ def score_facets(titles: Sequence[Title], embeddings: np.ndarray, descriptor_vec
     has_plot = np.array([t.has_plot for t in titles])
     plots = [t.description if plot else "" for t, plot in zip(titles, has_plot, strict=True)]
     metadata, row_of = metadata_matrix(titles), {t.id: i for i, t in enumerate(titles)}
+    people = PeopleLinks(titles)
     scores, quality = np.zeros((n, len(FACETS)), dtype=np.float32), []
     for j, name in enumerate(FACETS):
         _desc, toward, away, tags = table[name]
         signals = FacetSignals(sims[:, j], has_plot, _genre_rule(titles, toward, away),
                                np.array([any(k in tags for k in t.keywords) for t in titles]),
-                               plot_mentions(plots, facet_words(name)), metadata)
+                               plot_mentions(plots, facet_words(name)), metadata, people)
         scores[:, j], q = calibrate(name, signals, row_of, labels)
         quality.append(q)
         scores[[name in t.moods or name in t.themes for t in titles], j] = 1.0
