@@ -10,7 +10,7 @@ from assistant.bench.search_metrics import load_moods
 from knowledge.titles import Title
 from tools.search.constraints import Constraints
 from tools.search.facet_calibration import LABELS_FILE, Labels, PeopleLinks, fit_logistic, in_check_part
-from tools.search.facets import FACETS, THEMES, score_facets
+from tools.search.facets import FACETS, KNOWN, THEMES, score_facets
 from tools.search.ranking import facet_match, is_mood_led
 
 
@@ -63,7 +63,9 @@ def _titles_from_labels(facet: str) -> list[Title]:
     d = _labels()["facets"][facet]
     yes = [Title(i, name, year, genres=["Crime"], keywords=["heist"]) for i, name, year in d["yes"]]
     no = [Title(i, name, year, genres=["Comedy"]) for i, name, year in d["no"]]
-    return yes + no + [Title(f"x{k}", f"Filler {k}", 2000, genres=["Drama"]) for k in range(40)]
+    fillers = [Title(f"x{k}", f"Filler {k}", 2000, genres=["Drama"]) for k in range(40)]
+    look_alikes = [Title(f"y{k}", f"Caper {k}", 2000, genres=["Crime"], keywords=["heist"]) for k in range(20)]
+    return yes + no + fillers + look_alikes
 
 
 def test_calibrated_where_the_catalog_holds_labelled_titles_and_rule_based_elsewhere():
@@ -75,8 +77,11 @@ def test_calibrated_where_the_catalog_holds_labelled_titles_and_rule_based_elsew
     assert quality["heist"].calibrated and quality["heist"].fit_labels > 20
     assert not quality["vampires"].calibrated  # no vampire film in this catalog: the rule, said so
     col = facets.column("heist")
-    n_yes = len(_labels()["facets"]["heist"]["yes"])
-    assert col[:n_yes].mean() > 0.5 > col[n_yes:].mean()
+    n_yes, n_no = (len(_labels()["facets"]["heist"][part]) for part in ("yes", "no"))
+    # labelled titles keep their label; the estimate, fitted on them, carries over to unlabelled look-alikes
+    assert (col[:n_yes] == KNOWN).all() and (col[n_yes:n_yes + n_no] == 0).all()
+    tagged, untagged = col[-20:], col[n_yes + n_no:-20]
+    assert tagged.min() > untagged.max() and tagged.max() < KNOWN
     assert ((facets.scores >= 0) & (facets.scores <= 1)).all()
 
 

@@ -19,6 +19,7 @@ from knowledge.memory_index import MemoryIndex
 from knowledge.store import CatalogStore, Match, metadata_to_title
 from knowledge.titles import Title, normalize_title
 from tools.search.constraints import Constraints
+from tools.search.facets import KNOWN
 from tools.search.parsing import MAX_QUERY_CHARS, STOPWORDS, QueryParser, tokenize
 from tools.search.ranking import POOL, WEIGHTS, Signals, acclaim_prior, fused_scores, suggestion_scores, top_rows
 from tools.search.recall import ModelRecall
@@ -261,8 +262,10 @@ class CatalogSearch:
         return np.array([titles[r].id in ids for r in rows], dtype=float) if ids else np.zeros(rows.size)
 
     def _facet_reasons(self, c: Constraints, row: int) -> list[str]:
-        has = set(self.snapshot.facets.has[row]) if self.snapshot.facets.has else set()
-        return [f"{name} (estimated)" for name in (*c.tones, *c.themes) if name in has]
+        facets = self.snapshot.facets
+        has = set(facets.has[row]) if facets.has else set()
+        return [name if facets.scores[row, facets.names.index(name)] >= KNOWN else f"{name} (estimated)"
+                for name in (*c.tones, *c.themes) if name in has]
 
     def _chroma_candidates(self, c: Constraints, k: int, query: str) -> list[Match]:
         semantic = c.semantic_text or _strip_stopwords(query) or query

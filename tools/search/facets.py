@@ -10,7 +10,8 @@ Nothing in the default catalog states tone, so every title gets a probability pe
 * the catalog's own ``moods``/``themes`` columns, which win outright where a bring-your-own catalog gives them.
 
 ``facet_calibration`` weighs that evidence per facet on titles labelled from film knowledge, so a score is
-P(title has facet), and "has" means P reaches the facet's threshold. It is a guess from weak signals and the
+P(title has facet), and "has" means P reaches the facet's threshold. A labelled title keeps its label (1 or 0):
+the labels are knowledge the catalog lacks, not only training data. It is a guess from weak signals and the
 search treats it as one: facets rank and are shown as "dark (estimated)", they never filter by themselves.
 """
 
@@ -31,6 +32,10 @@ from tools.search.facet_calibration import (
     metadata_matrix,
     plot_mentions,
 )
+
+# A known facet (labelled, or given by the catalog) scores exactly KNOWN; an estimate stays below it, so the
+# search can say which is which ("dark" vs "dark (estimated)").
+KNOWN, MAX_ESTIMATE = 1.0, 0.99
 
 # Facet -> (descriptor embedded for zero-shot, genres that lean towards it, genres that lean away, source tags).
 TONES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
@@ -151,12 +156,22 @@ def score_facets(titles: Sequence[Title], embeddings: np.ndarray, descriptor_vec
         signals = FacetSignals(sims[:, j], has_plot, _genre_rule(titles, toward, away),
                                np.array([any(k in tags for k in t.keywords) for t in titles]),
                                plot_mentions(plots, facet_words(name)), metadata, people)
-        scores[:, j], q = calibrate(name, signals, row_of, labels)
+        estimate, q = calibrate(name, signals, row_of, labels)
+        scores[:, j] = np.minimum(estimate, MAX_ESTIMATE)
         quality.append(q)
-        scores[[name in t.moods or name in t.themes for t in titles], j] = 1.0
+        _set_known(scores[:, j], name, titles, labels, row_of)
     cut = np.array([q.threshold for q in quality], dtype=np.float32)
     has = [[name for j, name in enumerate(FACETS) if scores[i, j] >= cut[j]] for i in range(n)]
     return FacetScores(FACETS, scores, has, tuple(quality))
+
+
+def _set_known(column: np.ndarray, facet: str, titles: Sequence[Title], labels: Labels,
+               row_of: dict[str, int]) -> None:
+    """What is known wins over the estimate: a catalog's own moods/themes and the labelled titles (an engineer
+    wrote that *Dead Poets Society* is about a teacher; the estimate from its genres cannot know it)."""
+    column[[row_of[i] for i in labels.negatives.get(facet, ()) if i in row_of]] = 0.0
+    column[[row_of[i] for i in labels.positives.get(facet, ()) if i in row_of]] = KNOWN
+    column[[facet in t.moods or facet in t.themes for t in titles]] = KNOWN
 
 
 def _genre_rule(titles: Sequence[Title], toward: tuple[str, ...], away: tuple[str, ...]) -> np.ndarray:

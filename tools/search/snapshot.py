@@ -24,7 +24,7 @@ from tools.search.passages import Passages
 from tools.search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
-FORMAT = 11  # bump when facet or keyword indexing changes: the snapshot is rebuilt (11: Oscar-count classes)
+FORMAT = 12  # bump when facet or keyword indexing changes: the snapshot is rebuilt (12: labelled facets are known)
 
 
 @dataclass
