@@ -209,3 +209,14 @@ def test_repair_mends_names_and_length_but_never_spoilers(checker):
     assert len(mended) <= 60 and "trimmed" in fixes[0]
     spoiler = "The tank explodes."
     assert repair("tagline", spoiler, checker.check("tagline", spoiler), checker) is None
+
+
+def test_copy_credits_every_director_and_names_no_country_for_a_co_production():
+    fargo = Title(id="f", title="Fargo", year=1996, directors=["Ethan Coen", "Joel Coen"],
+                  countries=["United Kingdom", "United States"])
+    facts = Facts.from_title(fargo)
+    assert (facts.director, facts.director_last, facts.country) == ("Ethan and Joel Coen", "Coen", "")
+    pair = Facts.from_title(Title(id="p", title="P", directors=["Lee Tamahori", "Spike Lee"],
+                                  countries=["United States"]))
+    assert (pair.director, pair.director_last, pair.country) == (
+        "Lee Tamahori and Spike Lee", "Tamahori and Lee", "the United States")

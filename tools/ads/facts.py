@@ -118,7 +118,20 @@ class Facts:
 
     @property
     def director(self) -> str:
-        return self.title.directors[0] if self.title.directors else ""
+        """Every credited director ("Joel Coen" alone would drop his brother): "Ethan and Joel Coen" when they
+        share a surname, else "A and B"."""
+        names = list(dict.fromkeys(self.title.directors))
+        if len(names) < 2:
+            return names[0] if names else ""
+        surnames = {n.split()[-1] for n in names}
+        if len(surnames) == 1 and all(len(n.split()) == 2 for n in names):
+            return _and([n.split()[0] for n in names]) + " " + surnames.pop()
+        return _and(names)
+
+    @property
+    def director_last(self) -> str:
+        """The surname(s) copy may use alone: "Coen", "Lee and Tamahori"."""
+        return _and(list(dict.fromkeys(n.split()[-1] for n in self.title.directors)))
 
     @property
     def stars(self) -> list[str]:
@@ -130,8 +143,9 @@ class Facts:
 
     @property
     def country(self) -> str:
-        """The first country as copy says it ("the United States")."""
-        name = self.title.countries[0] if self.title.countries else ""
+        """The country as copy says it ("the United States"); "" for a co-production: the source lists countries
+        alphabetically, so none of several is known to lead (Fargo is not "from the United Kingdom")."""
+        name = self.title.countries[0] if len(self.title.countries) == 1 else ""
         plural = name.endswith(("States", "Kingdom", "Union", "Netherlands", "Philippines", "Republic", "Emirates"))
         return f"the {name}" if plural and not name.startswith("the ") else name
 
@@ -166,3 +180,10 @@ class Facts:
         folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
         words = re.findall(r"[A-Za-z0-9]+", folded.replace("'", "").replace("&", " and "))
         return "#" + "".join(w[:1].upper() + w[1:] for w in words) if words else ""
+
+
+def _and(items: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    if len(items) < 2:
+        return items[0] if items else ""
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -94,7 +94,8 @@ SPECIFIC: dict[str, tuple[str, ...]] = {
         "{Who_full} wants to {want}, in {director}'s {year} {genre}.",
         "{name} is {director}'s {adj} {year} {genre}, {runtime} minutes long and starring {star}{aud_comma}",
         "From {director} comes a {adj} {decade} {genre} from {country}, starring {star}{aud_comma}",
-        "{Star} leads {director}'s {year} {genre}, which {score}% of critics reviewed favourably.",
+        "From {director} comes a {adj} {decade} {genre}, starring {star}{aud_comma}",
+        "{Star} stars in {director}'s {year} {genre}, which {score}% of critics reviewed favourably.",
     ),
     "x_post": (
         "{Where} has a {threat} problem. {name} ({year}), from {director}. {cta}. {title_tag} {genre_tag}",
@@ -185,7 +186,7 @@ class TemplateWriter:
     def _specific_values(self) -> dict[str, str]:
         """The plot elements and credit shapes the specific templates use ("" where the record has none)."""
         f, e = self.facts, self.elements or PlotElements()
-        last = f.director.split()[-1] if f.director else ""
+        last = f.director_last
         star_last = f.stars[0].split()[-1] if f.stars else ""
         plot_visual = ", ".join(filter(None, [f"a {e.threat} looming" if e.threat else "",
                                               f"{e.where} in the background" if e.where else ""]))
