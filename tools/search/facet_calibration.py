@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -162,6 +162,9 @@ class Labels:
 
     positives: dict[str, frozenset[str]]
     negatives: dict[str, frozenset[str]]
+    #: Only the titles labelled "no" for the facet itself (``negatives`` also borrows other facets' titles, which
+    #: trains the fit but is no knowledge: a heist film may also be a revenge film).
+    stated_negatives: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, themes: Sequence[str], path: Path = LABELS_FILE) -> Labels:
@@ -174,7 +177,8 @@ class Labels:
             for other in borrowed:
                 no[facet] |= yes.get(other, frozenset())
             no[facet] -= yes[facet]
-        return cls(yes, {f: frozenset(ids) for f, ids in no.items()})
+        stated = {f: frozenset(row[0] for row in d["no"]) for f, d in raw["facets"].items()}
+        return cls(yes, {f: frozenset(ids) for f, ids in no.items()}, stated)
 
 
 @cache

@@ -169,7 +169,7 @@ def _set_known(column: np.ndarray, facet: str, titles: Sequence[Title], labels: 
                row_of: dict[str, int]) -> None:
     """What is known wins over the estimate: a catalog's own moods/themes and the labelled titles (an engineer
     wrote that *Dead Poets Society* is about a teacher; the estimate from its genres cannot know it)."""
-    column[[row_of[i] for i in labels.negatives.get(facet, ()) if i in row_of]] = 0.0
+    column[[row_of[i] for i in labels.stated_negatives.get(facet, ()) if i in row_of]] = 0.0
     column[[row_of[i] for i in labels.positives.get(facet, ()) if i in row_of]] = KNOWN
     column[[facet in t.moods or facet in t.themes for t in titles]] = KNOWN
 
