@@ -24,13 +24,15 @@ def test_runner_measures_every_set_for_every_system(small_catalog):
                 "known_item", "mood", "cold_cli_s", "constraints", "targets"):
         assert key in summary, key
     for table in (summary["constraints"], summary["known_item"]["hit@10"], summary["mood"]):
-        assert set(table) >= {"tune", "heldout", "all"}
+        assert set(table) >= {"tune", "heldout", "heldout2", "all"}
         assert all(table["heldout"][s] is not None for s in SYSTEMS)
     kinds = summary["latency_by_kind_ms"]
     assert set(kinds) == set(SYSTEMS)
     assert all(kinds[s][k]["n"] > 0 for s in SYSTEMS for k in ("constraint", "known_item", "mood"))
     assert summary["cold_cli_s"] is None  # not measured here: _measure does not start a CLI
-    assert "targets (held-out split):" in result.report()
+    assert set(summary["mood_from_labelled_titles"]["heldout2"]) == {"marquee", "n"}
+    report = result.report()
+    assert "targets (each held-out split" in report and "mood_heldout2_share" in report
 
 
 def test_the_model_recall_variant_reports_beside_plain_marquee(small_settings, small_catalog):

@@ -64,6 +64,14 @@ def oscar_wins() -> dict[str, int]:
     return wins
 
 
+def labelled_titles() -> set[str]:
+    """Titles the shipped facet labels name as having some facet: Marquee knows their facets, it does not guess."""
+    from tools.search.facet_calibration import LABELS_FILE
+
+    facets = json.loads(LABELS_FILE.read_text(encoding="utf-8"))["facets"]
+    return {row[0] for d in facets.values() for row in d["yes"]}
+
+
 def _base_id(title_id: str) -> str:
     return title_id.split("-")[0]  # "tt0123-2": the default catalog's suffix for a second row with one IMDb id
 

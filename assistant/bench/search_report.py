@@ -89,6 +89,9 @@ def report_text(result) -> str:
     lines += _split_table("known-item, hit@10", s["known_item"]["hit@10"])
     lines += _split_table("known-item, MRR@10", s["known_item"]["mrr@10"])
     lines += _split_table("mood/theme, share of top 10 accepted", s["mood"])
+    known = s.get("mood_from_labelled_titles", {})
+    lines.append("  of Marquee's share, titles whose facets ship as labels: " + ", ".join(
+        f"{split} {known[split]['marquee']}" for split in ("tune", *HELDOUT_SPLITS) if split in known))
     lines.append("warm latency (ms, query embedding included), p50 / p95:")
     for system, kinds in s["latency_by_kind_ms"].items():
         lines.append(f"  {system:8s} " + "   ".join(f"{k} {v['p50']} / {v['p95']}" for k, v in kinds.items()))
