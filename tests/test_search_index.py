@@ -93,3 +93,14 @@ def test_a_search_in_a_fresh_process_imports_neither_chroma_nor_torch_nor_langch
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300,
                          check=True).stdout.splitlines()
     assert out == ["Jaws", "[]"]
+
+
+def test_a_snapshot_fitted_on_other_facet_labels_is_refitted(small_catalog, small_settings, monkeypatch):
+    from assistant.catalog import snapshot_dir
+    from tools.search import snapshot
+
+    small_catalog.search_engine.snapshot  # noqa: B018 - builds and saves the snapshot once
+    folder = snapshot_dir(small_settings)
+    assert snapshot.Snapshot.load(folder, None) is not None
+    monkeypatch.setattr(snapshot, "labels_hash", lambda: "labels-of-an-upgrade")
+    assert snapshot.Snapshot.load(folder, None) is None

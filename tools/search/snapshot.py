@@ -7,6 +7,7 @@ catalog makes the old snapshot stale and the next search rebuilds it (and saves 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import pickle
@@ -18,6 +19,7 @@ import numpy as np
 
 from knowledge.memory_index import MemoryIndex
 from knowledge.store import CatalogStore
+from tools.search.facet_calibration import LABELS_FILE
 from tools.search.facets import FacetScores, descriptors, score_facets
 from tools.search.keyword import KeywordIndex, title_text
 from tools.search.passages import Passages
@@ -65,7 +67,8 @@ class Snapshot:
                         fh, protocol=pickle.HIGHEST_PROTOCOL)
         self.keywords.save(tmp / "bm25")
         self.title_words.save(tmp / "bm25-titles")
-        (tmp / "manifest.json").write_text(json.dumps({"format": FORMAT, "catalog_hash": self.catalog_hash}))
+        (tmp / "manifest.json").write_text(json.dumps({"format": FORMAT, "catalog_hash": self.catalog_hash,
+                                                       "labels_hash": labels_hash()}))
         shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)  # a reader never sees half a snapshot
 
@@ -76,6 +79,8 @@ class Snapshot:
             manifest = json.loads((folder / "manifest.json").read_text())
             if manifest.get("format") != FORMAT or (catalog_hash and manifest.get("catalog_hash") != catalog_hash):
                 return None
+            if manifest.get("labels_hash") != labels_hash():
+                return None  # the facet labels changed (an upgrade): the facets are refitted
             with open(folder / "objects.pkl", "rb") as fh:
                 objects = pickle.load(fh)  # noqa: S301 - our own file, written by save() above
             index = MemoryIndex(objects["titles"], np.load(folder / "embeddings.npy"), objects["numeric"],
@@ -91,6 +96,11 @@ class Snapshot:
         except Exception as exc:  # noqa: BLE001 - a broken cache is rebuilt, never fatal
             log.warning("Search snapshot at %s is unreadable (%s); rebuilding it.", folder, exc)
             return None
+
+
+def labels_hash() -> str:
+    """The shipped facet labels' fingerprint: the facets were fitted on them."""
+    return hashlib.sha256(LABELS_FILE.read_bytes()).hexdigest()[:16]
 
 
 def _add_facet_postings(index: MemoryIndex, facets: FacetScores) -> None:
