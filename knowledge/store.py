@@ -317,6 +317,17 @@ class CatalogStore:
                                     strict=True)
         ]
 
+    def matches_for(self, ids: list[str], vector: np.ndarray) -> list[Match]:
+        """The given titles as matches of ``vector`` (cosine similarity), whether or not a query reached them."""
+        col = self.collection()
+        if col is None or not ids:
+            return []
+        got = col.get(ids=list(ids), include=["metadatas", "embeddings", "documents"])
+        query = np.asarray(vector, dtype=np.float32)
+        return [Match(metadata_to_title(i, m or {}), float(np.asarray(e, dtype=np.float32) @ query), doc or "")
+                for i, m, e, doc in zip(got["ids"], got["metadatas"], got["embeddings"], got["documents"],
+                                        strict=True)]
+
     def all_titles(self) -> list[Title]:
         col = self.collection()
         if col is None:

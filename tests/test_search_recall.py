@@ -152,3 +152,16 @@ def test_the_search_works_when_the_catalog_is_shared(small_settings, small_catal
         catalog = Catalog(small_settings, small_catalog.store, recall=peer_recall(peer, small_settings))
         assert catalog.search(DESCRIPTION).hits[0].id == NORTH_BY_NORTHWEST
     assert small_catalog.recall is None
+
+
+def test_the_chroma_backend_fetches_a_suggestion_its_query_did_not_reach(small_settings, small_catalog,
+                                                                        monkeypatch):
+    import tools.search.engine as engine
+
+    monkeypatch.setattr(engine, "MIN_POOL", 1)
+    monkeypatch.setattr(engine, "POOL_FACTOR", 1)  # a pool of one title: the text alone reaches no suggestion
+    plain = engine_with(small_catalog, None, "chroma").search(DESCRIPTION, k=1)
+    assert plain.hits and plain.hits[0].id != NORTH_BY_NORTHWEST
+    with OpenAIPeer(mode="titles", titles=PROPOSED) as peer:
+        result = engine_with(small_catalog, peer_recall(peer, small_settings), "chroma").search(DESCRIPTION, k=3)
+    assert result.hits[0].id == NORTH_BY_NORTHWEST and result.hits[0].why[0] == SUGGESTED
