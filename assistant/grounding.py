@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from knowledge.titles import Title, normalize_title
+from knowledge.titles import Title, join_names, normalize_title
 from tools.search.engine import TitleHit
 from tools.search.vocabulary import GENRE_SYNONYMS
 
@@ -162,7 +162,7 @@ def _hit_lines(hits: list[dict[str, Any]]) -> list[str]:
 
 def _recommend_answer(data: dict[str, Any]) -> str:
     liked, hits = data.get("liked") or [], data.get("hits") or []
-    lines = [f"Since you liked {_and(liked)}, you might enjoy:" if liked and not data.get("fallback")
+    lines = [f"Since you liked {join_names(liked)}, you might enjoy:" if liked and not data.get("fallback")
              else "Here are some acclaimed picks:"] if hits else ["I couldn't find picks that fit all of that."]
     lines += _hit_lines(hits)
     for item in data.get("unresolved") or []:
@@ -204,10 +204,6 @@ def _ads_answer(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _search_answer(data: dict[str, Any]) -> str:
     hits = data.get("hits") or []
     query = data.get("query", "")
@@ -217,7 +213,7 @@ def _search_answer(data: dict[str, Any]) -> str:
     best = [f"{h['title']} ({h['year']})" if h.get("year") else h["title"] for h in hits[:3]]
     more = f", with {len(hits) - len(best)} more on the cards" if len(hits) > len(best) else ""
     verb = "fits" if len(best) == 1 else "fit"
-    lines = [f"Here is what I found for \"{query}\": {_and(best)} {verb} best{more}."]
+    lines = [f"Here is what I found for \"{query}\": {join_names(best)} {verb} best{more}."]
     if data.get("understood"):
         lines.append(f"I read it as {data['understood']}.")
     lines += list(data.get("notices") or [])[:2]

@@ -90,6 +90,13 @@ def split_list(value: object) -> list[str]:
     return list(seen)
 
 
+def join_names(names: list[str]) -> str:
+    """Names as prose: "A", "A and B", "A, B and C" ("" for none)."""
+    if len(names) < 2:
+        return names[0] if names else ""
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _canonical(items: list[str], aliases: dict[str, str]) -> list[str]:
     out: dict[str, None] = {}
     for item in items:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from knowledge.titles import Title, factual_description
+from knowledge.titles import Title, factual_description, join_names
 from tools.ads.lead_genre import lead_genre as choose_lead
 
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
@@ -125,13 +125,13 @@ class Facts:
             return names[0] if names else ""
         surnames = {n.split()[-1] for n in names}
         if len(surnames) == 1 and all(len(n.split()) == 2 for n in names):
-            return _and([n.split()[0] for n in names]) + " " + surnames.pop()
-        return _and(names)
+            return join_names([n.split()[0] for n in names]) + " " + surnames.pop()
+        return join_names(names)
 
     @property
     def director_last(self) -> str:
         """The surname(s) copy may use alone: "Coen", "Lee and Tamahori"."""
-        return _and(list(dict.fromkeys(n.split()[-1] for n in self.title.directors)))
+        return join_names(list(dict.fromkeys(n.split()[-1] for n in self.title.directors)))
 
     @property
     def stars(self) -> list[str]:
@@ -180,10 +180,3 @@ class Facts:
         folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
         words = re.findall(r"[A-Za-z0-9]+", folded.replace("'", "").replace("&", " and "))
         return "#" + "".join(w[:1].upper() + w[1:] for w in words) if words else ""
-
-
-def _and(items: list[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
-    if len(items) < 2:
-        return items[0] if items else ""
-    return ", ".join(items[:-1]) + " and " + items[-1]
