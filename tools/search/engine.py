@@ -212,7 +212,7 @@ class CatalogSearch:
             return self._memory_hits(c, k, suggested, query)
         return self._rank(c, self._chroma_candidates(c, k, query, suggested), k, suggested)
 
-    def _memory_hits(self, c: Constraints, k: int, suggested: dict[str, int], query: str = "") -> list[TitleHit]:
+    def _memory_hits(self, c: Constraints, k: int, suggested: dict[str, int], query: str) -> list[TitleHit]:
         """Hybrid retrieval in memory: filter rows, score them by dense + BM25 + prior + facets, explain."""
         index, snap = self.index, self.snapshot
         rows = np.flatnonzero(c.to_mask(index))
@@ -276,7 +276,8 @@ class CatalogSearch:
         matches = self.store.query(vector, n=pool, where=c.to_where())
         # The model's suggestions join the pool even where the text alone did not reach them (the filters still
         # apply: _rank post-filters every match).
-        missing = [i for i in suggested if i not in {m.title.id for m in matches}]
+        reached = {m.title.id for m in matches}
+        missing = [i for i in suggested if i not in reached]
         return matches + self.store.matches_for(missing, vector)
 
     def _rank(self, c: Constraints, matches: list[Match], k: int, suggested: dict[str, int]) -> list[TitleHit]:

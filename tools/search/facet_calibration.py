@@ -87,7 +87,7 @@ class PeopleLinks:
     titles without a plot: a Lynch film is rarely light, a Capra film rarely bleak. Built once per catalog.
     """
 
-    LEADS = 2  # billed cast members that count as leads
+    LEADS = 2  # cast members that count as leads: the first in the catalog's order (best known first by default)
 
     def __init__(self, titles: Sequence[Title]) -> None:
         from scipy import sparse  # ingest only: a query never builds these

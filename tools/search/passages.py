@@ -4,7 +4,8 @@ A title's vector is capped at 128 tokens (``knowledge.embeddings.MAX_SEQ_LENGTH`
 and people leaves the first two or three sentences of a plot. A viewer describing a film remembers a scene from
 anywhere in it ("at the end frogs rain from the sky"), so the plot is also cut into passages of a few sentences,
 each embedded on its own, and a title's passage similarity is the best of its passages. Built at ingest with the
-snapshot (about 5,000 passages for the default catalog's 1,434 plots); a query costs one matrix-vector product.
+snapshot (about 9,500 passages for the default catalog's 1,434 whole plots); a query costs one matrix-vector
+product.
 """
 
 from __future__ import annotations
