@@ -3,7 +3,7 @@
 Four sets live beside this module: ``search_queries.json`` (the original 54 constraint queries),
 ``search_constraints.json`` (more constraint queries), ``search_known_items.json`` (plot descriptions of one film)
 and ``search_moods.json`` (mood/theme queries with the titles a critic would accept). Every item of the three newer
-sets carries ``split``: ``tune`` (may be looked at while tuning) ``heldout`` (never tuned on)
+sets carries ``split``: ``tune`` (may be looked at while tuning), ``heldout`` (never tuned on)
 or ``heldout2`` (a fresh held-out split, written blind to the system after ``heldout``'s failures had been seen).
 """
 
@@ -66,10 +66,9 @@ def oscar_wins() -> dict[str, int]:
 
 def labelled_titles() -> set[str]:
     """Titles the shipped facet labels name as having some facet: Marquee knows their facets, it does not guess."""
-    from tools.search.facet_calibration import LABELS_FILE
+    from tools.search.facet_calibration import Labels
 
-    facets = json.loads(LABELS_FILE.read_text(encoding="utf-8"))["facets"]
-    return {row[0] for d in facets.values() for row in d["yes"]}
+    return set().union(*Labels.load(themes=()).positives.values())
 
 
 def _base_id(title_id: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
-from assistant.bench.search_metrics import by_split, hit_at, reciprocal_rank
+from assistant.bench.search_metrics import SPLITS, by_split, hit_at, reciprocal_rank
 from assistant.catalog import snapshot_dir
 from knowledge.settings import Settings
 from knowledge.store import CatalogStore
@@ -94,10 +94,8 @@ def measure_recall(settings: Settings, store: CatalogStore, items: list[dict], p
 def report_lines(summary: dict) -> list[str]:
     lines = [f"known-item with model recall ({summary['model']}; {summary['items']} items), beside plain Marquee:"]
     for metric in ("hit@10", "mrr@10"):
-        for split in ("tune", "heldout", "heldout2", "all"):
-            row = summary[metric].get(split)
-            if row is None:
-                continue
+        for split in (*SPLITS, "all"):
+            row = summary[metric][split]  # by_split gives every split, with n=0 where the items hold none
             lines.append(f"  {metric:6s} {split:8s} n={row['n']:3d}  marquee {row['marquee']}  "
                          f"+ model recall {row['marquee_recall']}")
     sec = summary["seconds_per_query"]
