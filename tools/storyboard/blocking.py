@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 
 from tools.storyboard.camera import SENSOR_WIDTH_MM
 from tools.storyboard.continuity import Finding
-from tools.storyboard.draw import ACCENT, GUIDE, INK, PAPER, PENCIL, dashed, font, mix, wrap
+from tools.storyboard.draw import ACCENT, GUIDE, INK, PAPER, PENCIL, boxes_overlap, dashed, font, mix, wrap
 from tools.storyboard.schema import Bible, Shot
 
 # Metres from the subjects at each size (a plan, not a survey: enough to read the coverage).
@@ -93,14 +93,10 @@ def label_boxes(spots: Sequence[tuple[str, tuple[float, float]]], measure) -> li
             offset = 18 + (row // 2) * (height + 8)
             y = sy + offset if row % 2 == 0 else sy - offset - height
             box = (sx - width / 2, y, sx + width / 2, y + height)
-            if not any(_overlap(box, other, pad=6) for _, other in placed):
+            if not any(boxes_overlap(box, other, pad=6) for _, other in placed):
                 break
         placed.append((name, box))
     return placed
-
-
-def _overlap(a: tuple, b: tuple, pad: float) -> bool:
-    return a[0] < b[2] + pad and b[0] < a[2] + pad and a[1] < b[3] + pad and b[1] < a[3] + pad
 
 
 def _camera(draw: ImageDraw.ImageDraw, shot: Shot, index: int, count: int, px, crossed: bool, marks: bool) -> None:

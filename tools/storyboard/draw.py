@@ -112,6 +112,11 @@ def _lerp(a: Point, b: Point, t: float) -> Point:
     return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
 
 
+def boxes_overlap(a: tuple[float, ...], b: tuple[float, ...], pad: float) -> bool:
+    """Whether two (left, top, right, bottom) boxes come within ``pad`` of each other."""
+    return a[0] < b[2] + pad and b[0] < a[2] + pad and a[1] < b[3] + pad and b[1] < a[3] + pad
+
+
 def mix(color: tuple[int, ...], other: tuple[int, ...], t: float) -> tuple[int, ...]:
     """``color`` moved ``t`` of the way to ``other`` (atmospheric perspective fades far things to paper)."""
     return tuple(round(c + (o - c) * t) for c, o in zip(color, other, strict=True))

@@ -10,7 +10,18 @@ from dataclasses import dataclass, replace
 
 from PIL import Image, ImageDraw
 
-from tools.storyboard.draw import ACCENT, GUIDE, INK, PAPER, PENCIL, arrow, dashed, font, hollow_arrow
+from tools.storyboard.draw import (
+    ACCENT,
+    GUIDE,
+    INK,
+    PAPER,
+    PENCIL,
+    arrow,
+    boxes_overlap,
+    dashed,
+    font,
+    hollow_arrow,
+)
 from tools.storyboard.schema import Shot
 
 
@@ -86,8 +97,7 @@ def _free_label_box(size: tuple[float, float, float, float], marker: Marker, sca
     for step in range(4):
         x, y = marker.x - width / 2, marker.y - 16 * scale - step * (height + 2 * pad)
         box = (x, y, x + width, y + size[3])
-        if y > 0 and not any(box[0] < o[2] + pad and o[0] < box[2] + pad and box[1] < o[3] + pad
-                             and o[1] < box[3] + pad for o in labels):
+        if y > 0 and not any(boxes_overlap(box, other, pad) for other in labels):
             return box
     return None
 
