@@ -22,6 +22,18 @@ def test_places_people_and_genres_inside_a_story_only_boost(parse):
     assert not c.genres_all and not c.tones and "dark" in c.soft_text  # a dark mansion, not a dark film
 
 
+def test_language_and_series_words_inside_a_story_do_not_filter(parse):
+    # "Khmer Rouge" is history, not the film's language; "shows" is a verb here, not a request for TV series.
+    c = parse("a reporter and his Cambodian interpreter are separated when the Khmer Rouge take over")
+    assert not c.languages and [(h.field, h.value) for h in c.boosts] == [("languages", "Khmer")]
+    assert "I read 'Khmer' as part of the story, not a language filter." in c.notices
+    c = parse("an angel shows a desperate man on Christmas Eve what his town would look like if he had never been born")
+    assert c.kind is None and not any("films only" in n for n in c.notices)
+    # Phrased as wishes, both still filter.
+    assert parse("films in Khmer").languages == ("Khmer",)
+    assert parse("Korean tv shows").kind == "series"
+
+
 def test_explicit_phrasings_filter_whatever_the_case(parse):
     for query in ("German war movies", "german war movies", "GERMAN WAR MOVIES"):
         c = parse(query)

@@ -185,8 +185,10 @@ class QueryParser:
                 for j in (i - 1, i + n):
                     if 0 <= j < len(q.words) and q.words[j] in LANGUAGE_CUES_BEFORE | LANGUAGE_CUES_AFTER:
                         q.consume(j)
-                key = "languages_none" if q.negated(i) else "languages"
-                out.setdefault(key, []).append(lang)
+                if q.negated(i):
+                    out.setdefault("languages_none", []).append(lang)
+                else:  # inside a story an uncued language word is a story word ("the Khmer Rouge take over")
+                    self._propose(out, "languages", [lang], " ".join(q.original[i:i + n]), cued)
         for i in range(len(q.words)):
             if q.phrase_at(i, 2) in ("non english", "foreign language") or q.phrase_at(i, 1) == "foreign":
                 n = 1 if q.words[i] == "foreign" else 2
@@ -273,7 +275,10 @@ class QueryParser:
     def _kind(self, q: Tokens, out: dict) -> None:
         for i in range(len(q.words)):
             phrase = q.phrase_at(i, 2) if q.phrase_at(i, 2) in ("tv show", "tv shows", "tv series") else None
-            if phrase or q.phrase_at(i, 1) in ("series", "miniseries", "shows"):
+            # In a remembered story "shows" and "series" are ordinary words ("an angel shows a desperate man",
+            # "a series of murders"); only "TV show"/"miniseries" still ask for series there.
+            bare = q.phrase_at(i, 1) in (("miniseries",) if self._story else ("series", "miniseries", "shows"))
+            if phrase or bare:
                 q.consume(i, 2 if phrase else 1)
                 out["kind"] = "series"
                 if not self.vocab.has_series:
