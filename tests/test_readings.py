@@ -29,7 +29,15 @@ def test_language_and_series_words_inside_a_story_do_not_filter(parse):
     assert "I read 'Khmer' as part of the story, not a language filter." in c.notices
     c = parse("an angel shows a desperate man on Christmas Eve what his town would look like if he had never been born")
     assert c.kind is None and not any("films only" in n for n in c.notices)
-    # Phrased as wishes, both still filter.
+    # A duration, a length word or an acclaim word inside a story is part of it, not a filter.
+    c = parse("a man has 90 minutes to get the money and save his girlfriend in Berlin")
+    assert c.runtime_min is None and c.runtime_max is None
+    assert "I read '90 minutes' as part of the story, not a running-time filter." in c.notices
+    c = parse("a man must find his best friend who vanished during a storm on a long journey")
+    assert c.min_critic_score is None and c.runtime_min is None and "best" in c.soft_text
+    # Phrased as wishes, they still filter.
+    assert parse("the best sci-fi of the 90s").min_critic_score is not None
+    assert parse("a comedy around 90 minutes").runtime_max == 105
     assert parse("films in Khmer").languages == ("Khmer",)
     assert parse("Korean tv shows").kind == "series"
 

@@ -70,6 +70,7 @@ class QueryParser:
         periods.runtime(q, out)
         self._story = is_description(q.words, self._story_words(q))
         periods.story_years(out, self._story)
+        periods.story_runtime(out, self._story)
         for step in (self._people, self._languages_, self._places, self._genres, self._acclaim, self._kind,
                      self._facets):
             step(q, out)
@@ -265,7 +266,7 @@ class QueryParser:
             if q.phrase_at(i, 2) in ACCLAIM_PHRASES:
                 q.consume(i, 2)
                 out["min_critic_score"] = ACCLAIMED_SCORE
-            elif q.phrase_at(i, 1) in ACCLAIM:
+            elif q.phrase_at(i, 1) in ACCLAIM and not self._story:  # a story's "best friend" or "classic car"
                 q.consume(i)
                 out["min_critic_score"] = ACCLAIMED_SCORE
             if q.words[i] == "rated" and i + 1 < len(q.words) and q.words[i + 1] in ("r", "pg", "g", "nc"):

@@ -24,6 +24,7 @@ class PeriodReader:
     def __init__(self, max_year: int):
         self.max_year = max_year
         self._year_cues: list[str] = []
+        self._bare_runtime: list[str] = []  # runtime words read with no cue ("90 minutes", "long")
 
     def years(self, q: Tokens, out: dict) -> None:
         self._wartime(q, out)
@@ -51,6 +52,14 @@ class PeriodReader:
             return
         out.pop("year_min", None), out.pop("year_max", None)
         out["notices"].append("I read the years as part of the story, not a release-date filter.")
+
+    def story_runtime(self, out: dict, story: bool) -> None:
+        """"a man has 90 minutes to save his girlfriend", "a long journey home": inside a story a duration or a
+        length word without a cue ("under", "at least", "tops", ...) is part of the story, not a filter."""
+        if not story or not self._bare_runtime:
+            return
+        out.pop("runtime_min", None), out.pop("runtime_max", None)
+        out["notices"].append(f"I read '{self._bare_runtime[0]}' as part of the story, not a running-time filter.")
 
     def _wartime(self, q: Tokens, out: dict) -> None:
         """"made during WWII" / "made while the war was still on": the years the film was made."""
@@ -124,9 +133,11 @@ class PeriodReader:
             elif w in ("short", "shorter", "quick", "brief"):
                 q.consume(i)
                 out["runtime_max"] = 90
+                self._bare_runtime.append(q.original[i])
             elif w in ("long", "longer", "lengthy") and not q.negated(i):
                 q.consume(i)
                 out["runtime_min"] = 140
+                self._bare_runtime.append(q.original[i])
             elif w == "long":
                 q.consume(i)
                 out["runtime_max"] = 120
@@ -144,6 +155,7 @@ class PeriodReader:
             out["runtime_min"], out["runtime_max"] = value - 15, value + 15
         else:
             out["runtime_min"], out["runtime_max"] = value - 10, value + 10
+            self._bare_runtime.append(" ".join(q.original[i:i + length]))
         two_word_cue = cue2 in ("less than", "shorter than", "at most", "no more", "up to", "more than",
                                 "longer than", "at least")
         q.consume(i - 2 if two_word_cue else i - 1, 2 if two_word_cue else 1)
