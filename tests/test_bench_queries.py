@@ -46,7 +46,9 @@ def test_query_set_shape():
 def _assert_balanced_splits(items: list[dict]) -> None:
     counts = Counter(item["split"] for item in items)
     assert set(counts) == set(SPLITS), counts
-    assert min(counts.values()) >= len(items) // 4, counts
+    # tune grew on 2026-12-08 with queries written blind and then tuned on; each held-out split must still hold a
+    # fifth of the set.
+    assert min(counts.values()) >= len(items) // 5, counts
 
 
 def test_new_sets_have_both_splits_and_unique_queries():

@@ -125,3 +125,21 @@ def test_awards_subgenres_wartime_language_and_tone(parse):
     assert parse("not in English").languages_none == ("English",)
     c = parse("a dark psychological thriller from the 80s")
     assert c.tones == ("dark", "psychological") and c.genres_all == ("Thriller",) and "dark" not in c.semantic_text
+
+
+def test_runtime_phrases_with_a_negation_or_a_length_word(parse):
+    c = parse("horror movies no longer than 90 minutes")
+    assert (c.runtime_min, c.runtime_max) == (None, 90)
+    assert (parse("MOVIES OVER 3 HOURS LONG").runtime_min, parse("MOVIES OVER 3 HOURS LONG").runtime_max) == (181, None)
+
+
+def test_surnames_and_misspelt_names_with_a_cue(parse):
+    assert parse("Scorsese crime movies").directors == ("Martin Scorsese",)
+    c = parse("Hitchcok thrillers")
+    assert c.directors == ("Alfred Hitchcock",) and c.genres_all == ("Thriller",)
+    assert "No one called 'Hitchcok' in the catalog; using Alfred Hitchcock." in c.notices
+    assert parse("tom hnaks dramas").cast == ("Tom Hanks",)
+    # Still not a person: a nationality before a genre, filler words, words of a story.
+    assert not parse("German war movies").directors
+    c = parse("a teenage kid writes for Rolling Stone and goes on tour with a rock band in the 70s")
+    assert not c.cast and not c.directors and "rock" in c.soft_text

@@ -57,6 +57,9 @@ class QueryParser:
         self._countries.update({k: v for k, v in COUNTRY_ALIASES.items() if set(v) & vocab.countries})
         self._languages = {lang.lower(): lang for lang in vocab.languages}
         self._languages.update({k: v for k, v in LANGUAGE_ALIASES.items() if v in vocab.languages})
+        # Words the vocabulary reads as something other than a person or a story word.
+        self._known_words = GENRE_SYNONYMS.keys() | DEMONYMS.keys() | self._countries.keys() | self._languages.keys()
+        self._known_words |= TONE_WORDS.keys() | THEME_WORDS.keys() | FILM_NOUNS | SUBGENRE_WORDS
 
     def parse(self, text: str) -> Constraints:
         notices: list[str] = []
@@ -83,11 +86,9 @@ class QueryParser:
 
     def _story_words(self, q: Tokens) -> int:
         """Words that tell a story: not filler, not a genre, place, language, tone or a catalog name."""
-        known = GENRE_SYNONYMS.keys() | DEMONYMS.keys() | self._countries.keys() | self._languages.keys()
-        known |= TONE_WORDS.keys() | THEME_WORDS.keys() | FILM_NOUNS | SUBGENRE_WORDS
-        names = self._name_rows(q) | _phrase_rows(q.words, known)
+        names = self._name_rows(q) | _phrase_rows(q.words, self._known_words)
         return sum(1 for i, w in enumerate(q.words) if not q.used[i] and i not in names and w not in STOPWORDS
-                   and w not in NEGATIONS and w not in known and w.isalpha() and len(w) > 1)
+                   and w not in NEGATIONS and w not in self._known_words and w.isalpha() and len(w) > 1)
 
     def _name_rows(self, q: Tokens) -> set[int]:
         rows: set[int] = set()
@@ -123,16 +124,31 @@ class QueryParser:
                 if name:
                     self._apply_person(q, i, n, name, out)
         for i, w in enumerate(q.words):
-            name = self.vocab.people.surnames.get(w)
             # A capitalised neighbour means a longer name ("Christopher Nolen"), not this surname alone.
             part_of_name = any(0 <= j < len(q.words) and not q.used[j] and q.original[j][:1].isupper()
                                for j in (i - 1, i + 1))
-            # A surname alone is a person only with a cue: "by Kubrick", or "Miyazaki films" (the surname names
-            # whose films); "German" is also Aleksei German, so a bare surname elsewhere in a sentence is not.
+            # A surname alone is a person only with a cue: "by Kubrick", or "Miyazaki films", "Scorsese crime
+            # movies" (the surname names whose films); "German" is also Aleksei German, so a bare surname elsewhere
+            # in a sentence is not, nor a word the vocabulary reads otherwise ("German war movies").
             cued = q.before(i) in DIRECTOR_CUES | {"starring"} or (
-                i + 1 < len(q.words) and q.words[i + 1] in FILM_NOUNS)
-            if name and not q.used[i] and not part_of_name and cued:
+                w not in self._known_words and _films_follow(q.words, i + 1))
+            if q.used[i] or part_of_name or not cued:
+                continue
+            name = self.vocab.people.surnames.get(w) or self._close_surname(q, i, out)
+            if name:
                 self._apply_person(q, i, 1, name, out, role="director")
+
+    def _close_surname(self, q: Tokens, i: int, out: dict) -> str | None:
+        """A capitalised, misspelt surname with a cue ("Hitchcok thrillers"): the closest distinctive one, said."""
+        word = q.words[i]
+        if len(word) < 5 or not q.original[i][:1].isupper():
+            return None
+        best = process.extractOne(word, self.vocab.people.surnames.keys(), scorer=fuzz.ratio, score_cutoff=85)
+        if not best:
+            return None
+        name = self.vocab.people.surnames[best[0]]
+        out["notices"].append(f"No one called '{q.original[i]}' in the catalog; using {name}.")
+        return name
 
     def _siblings(self, q: Tokens, out: dict) -> None:
         """"the Coen brothers", "the Marx Brothers": people who share a surname and films; the filter is the one
@@ -301,7 +317,14 @@ class QueryParser:
     def _unknown_names(self, q: Tokens, out: dict) -> None:
         """Capitalised words we could not place: fuzzy-match them to people, or say we could not."""
         for i in range(1, len(q.words)):
-            if q.used[i] or q.used[i - 1] or not (q.original[i][:1].isupper() and q.original[i - 1][:1].isupper()):
+            if q.used[i] or q.used[i - 1]:
+                continue
+            capitalised = q.original[i][:1].isupper() and q.original[i - 1][:1].isupper()
+            # Lower case ("tom hnaks dramas") only in a list of wishes, with a cue on either side, and no word that
+            # is filler or read otherwise ("with a rock band" is not Ad-Rock).
+            pair = {q.words[i - 1], q.words[i]}
+            cued = q.before(i - 1) in DIRECTOR_CUES | CAST_CUES or _films_follow(q.words, i + 1)
+            if not capitalised and (self._story or not cued or pair & (self._known_words | STOPWORDS)):
                 continue
             phrase = f"{q.words[i - 1]} {q.words[i]}"
             best = process.extractOne(phrase, self._people_keys, scorer=fuzz.ratio, score_cutoff=88)
@@ -330,6 +353,11 @@ class QueryParser:
                            semantic_text=" ".join([*soft, *kept]).strip(), notices=tuple(out["notices"]))
 
 
+
+
+def _films_follow(words: list[str], j: int) -> bool:
+    """A film noun next ("Hitchcock thrillers"), or after genre words ("Scorsese crime movies")."""
+    return j < len(words) and words[j] in FILM_NOUNS or followed_by_film_noun(words, j, set(GENRE_SYNONYMS))
 
 
 def _phrase_rows(words: list[str], known: set[str]) -> set[int]:

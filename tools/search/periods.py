@@ -143,11 +143,16 @@ class PeriodReader:
                 out["runtime_max"] = 120
 
     def _apply_runtime(self, q: Tokens, i: int, value: int, length: int, out: dict) -> None:
+        # "3 hours long": the length word belongs to the duration, not a second "long films" reading.
+        if i + length < len(q.words) and q.words[i + length] in ("long", "length"):
+            length += 1
         q.consume(i, length)
         cue, cue2 = q.before(i), " ".join(w for w in (q.before(i, 2), q.before(i)) if w)
+        negated_more = ("more than", "longer than") if q.negated(i) else ()  # "no longer than 90 minutes"
         if cue in ("under", "below", "within", "max", "maximum") or cue2 in (
-                "less than", "shorter than", "at most", "no more", "up to", "more than" if q.negated(i) else ""):
-            out["runtime_max"] = value - (1 if cue in ("under", "below") or "than" in cue2 else 0)
+                "less than", "shorter than", "at most", "no more", "up to", *negated_more):
+            strict = cue in ("under", "below") or cue2 in ("less than", "shorter than")
+            out["runtime_max"] = value - (1 if strict else 0)
         elif cue in ("over", "above") or cue2 in ("more than", "longer than", "at least"):
             out["runtime_min"] = value + (1 if cue in ("over", "above") or "than" in cue2 else 0)
             out.pop("runtime_max", None)
