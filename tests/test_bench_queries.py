@@ -170,3 +170,13 @@ def test_targets_are_judged_on_heldout():
                    "mood_heldout_share": True, "constraint_heldout2_precision@10": False,
                    "known_item_heldout2_hit@10": True, "mood_heldout2_share": False, "existing_54_precision@10": True,
                    "warm_p95_ms_per_kind": False, "cold_cli_s": True}
+
+
+def test_pooled_mood_judgments_add_to_the_written_lists_and_never_overlap_them():
+    from assistant.bench.search_metrics import judged_sets
+
+    for q in load_moods():
+        yes, judged = judged_sets(q)
+        accepted = {a["id"] for a in q["accepted"]}
+        assert yes <= judged and not judged & accepted, q["query"]
+        assert len(judged) == len(q["judged_yes"]) + len(q["judged_no"]), q["query"]  # each title judged once

@@ -31,8 +31,13 @@ def test_runner_measures_every_set_for_every_system(small_catalog):
     assert all(kinds[s][k]["n"] > 0 for s in SYSTEMS for k in ("constraint", "known_item", "mood"))
     assert summary["cold_cli_s"] is None  # not measured here: _measure does not start a CLI
     assert set(summary["mood_from_labelled_titles"]["heldout2"]) == {"marquee", "n"}
+    judged = summary["mood_judged"]
+    assert all(judged["heldout2"][s] is not None and judged["coverage"]["heldout2"][s] is not None for s in SYSTEMS)
+    # A title judged yes counts on top of the written list, never less than the written list alone.
+    assert all(judged[split][s] >= summary["mood"][split][s] for split in ("tune", "heldout2") for s in SYSTEMS)
     report = result.report()
     assert "targets (each held-out split" in report and "mood_heldout2_share" in report
+    assert "judged yes (pooled judgments)" in report
 
 
 def test_the_model_recall_variant_reports_beside_plain_marquee(small_settings, small_catalog):

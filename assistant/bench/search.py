@@ -29,6 +29,7 @@ from assistant.bench.search_metrics import (
     accepted_share,
     by_split,
     hit_at,
+    judged_sets,
     labelled_titles,
     load_constraints,
     load_known_items,
@@ -109,6 +110,9 @@ class SearchBenchResult:
             "mood": {"queries": len(self.mood_rows), "metric": "share of top 10 accepted",
                      **by_split(self.mood_rows, "share", SYSTEMS)},
             "mood_from_labelled_titles": by_split(self.mood_rows, "labelled_share", ("marquee",)),
+            "mood_judged": {"metric": "share of top 10 accepted or judged yes in the pooled judgments",
+                            **by_split(self.mood_rows, "judged_share", SYSTEMS),
+                            "coverage": by_split(self.mood_rows, "judged_coverage", SYSTEMS)},
             "latency_by_kind_ms": {s: {k: percentiles(v) for k, v in kinds.items()}
                                    for s, kinds in self.latency_by_kind.items()},
             "plot_coverage": {"titles_with_plot": self.titles_with_plot, "catalog_size": self.catalog_size,
@@ -213,8 +217,11 @@ def _score(result: SearchBenchResult, systems: dict, sets: dict, oscars: dict[st
     for q in sets["mood"]:
         got = _ranked(systems, q["query"])
         accepted = {a["id"] for a in q["accepted"]}
+        judged_yes, judged = judged_sets(q)
         row = {"query": q["query"], "split": q["split"], **{
-            s: {"share": accepted_share([t.id for t in got[s]], accepted)} for s in SYSTEMS}}
+            s: {"share": accepted_share([t.id for t in got[s]], accepted),
+                "judged_share": accepted_share([t.id for t in got[s]], accepted | judged_yes),
+                "judged_coverage": accepted_share([t.id for t in got[s]], accepted | judged)} for s in SYSTEMS}}
         # How much of Marquee's share is a facet label it ships (known) rather than an estimate.
         row["marquee"]["labelled_share"] = accepted_share([t.id for t in got["marquee"]], accepted & labelled)
         result.mood_rows.append(row)

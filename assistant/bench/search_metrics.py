@@ -133,6 +133,12 @@ def accepted_share(ids: list[str], accepted: set[str], k: int = TOP_K) -> float:
     return sum(title_id in accepted for title_id in ids[:k]) / k
 
 
+def judged_sets(mood_query: dict) -> tuple[set[str], set[str]]:
+    """(ids judged yes, ids judged at all) in a mood query's pooled judgments (empty for a set without them)."""
+    yes = {row[0] for row in mood_query.get("judged_yes", ())}
+    return yes, yes | {row[0] for row in mood_query.get("judged_no", ())}
+
+
 def mean(values: list[float]) -> float | None:
     return round(float(np.mean(values)), 4) if values else None
 

@@ -91,6 +91,9 @@ def report_text(result) -> str:
     lines += _split_table("known-item, hit@10", s["known_item"]["hit@10"])
     lines += _split_table("known-item, MRR@10", s["known_item"]["mrr@10"])
     lines += _split_table("mood/theme, share of top 10 accepted", s["mood"])
+    if "mood_judged" in s:
+        lines += _split_table("mood/theme, share of top 10 accepted or judged yes (pooled judgments)", s["mood_judged"])
+        lines += _split_table("  of which top-10 slots judged at all", s["mood_judged"]["coverage"])
     known = s.get("mood_from_labelled_titles", {})
     lines.append("  of Marquee's share, titles whose facets ship as labels: " + ", ".join(
         f"{split} {known[split]['marquee']}" for split in ("tune", *HELDOUT_SPLITS) if split in known))
