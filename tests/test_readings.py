@@ -143,3 +143,9 @@ def test_surnames_and_misspelt_names_with_a_cue(parse):
     assert not parse("German war movies").directors
     c = parse("a teenage kid writes for Rolling Stone and goes on tour with a rock band in the 70s")
     assert not c.cast and not c.directors and "rock" in c.soft_text
+
+
+def test_a_value_both_wanted_and_refused_is_dropped_and_said(parse):
+    c = parse("horror comedies that are not horror")
+    assert c.genres_all == ("Comedy",) and not c.genres_none
+    assert "You asked both for and against Horror; searching without either." in c.notices

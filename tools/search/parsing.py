@@ -373,8 +373,19 @@ def _phrase_rows(words: list[str], known: set[str]) -> set[int]:
 _RANGES = (("year_min", "year_max", "years"), ("runtime_min", "runtime_max", "running times"))
 
 
+_OPPOSITES = (("genres_all", "genres_none"), ("countries", "countries_none"), ("languages", "languages_none"),
+              ("cast", "people_none"), ("directors", "people_none"))
+
+
 def _drop_contradictions(out: dict) -> None:
-    """A range that ends before it starts ("from 1950, recent") would match nothing: search without it."""
+    """A range that ends before it starts ("from 1950, recent") or a value both wanted and refused ("horror
+    comedies that are not horror") would match nothing: search without it, and say so."""
+    for wanted, refused in _OPPOSITES:
+        both = [v for v in out.get(wanted, []) if v in out.get(refused, [])]
+        for value in dict.fromkeys(both):
+            out[wanted] = [v for v in out[wanted] if v != value]
+            out[refused] = [v for v in out[refused] if v != value]
+            out["notices"].append(f"You asked both for and against {value}; searching without either.")
     for low_key, high_key, what in _RANGES:
         low, high = out.get(low_key), out.get(high_key)
         if low is not None and high is not None and low > high:
