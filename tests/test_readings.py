@@ -149,3 +149,36 @@ def test_a_value_both_wanted_and_refused_is_dropped_and_said(parse):
     c = parse("horror comedies that are not horror")
     assert c.genres_all == ("Comedy",) and not c.genres_none
     assert "You asked both for and against Horror; searching without either." in c.notices
+
+
+def test_a_recalled_era_of_the_film_is_a_hint_and_the_story_s_years_are_not(parse):
+    c = parse("70s disney comedy where a mom and her tomboy teenage daughter magically switch bodies for a day")
+    assert c.era_hint == (1970, 1979) and c.year_min is None and c.year_max is None
+    assert "I read the years as when the film was made, a hint rather than a filter." in c.notices
+    c = parse("a family in the 70s moves to a farm where the father grows marijuana and the kids hide it")
+    assert c.era_hint is None and c.year_min is None and not c.genres_all  # when the story happens; "a family..."
+    assert parse("comedies from the 70s").year_min == 1970  # a wish still filters
+
+
+def test_only_a_story_told_at_length_is_read_whole(parse):
+    assert parse("a hunter in Texas finds a case of drug money in the desert and a killer comes after him").story_told
+    assert not parse("a warm-hearted film about food and cooking").story_told
+    assert not parse("French comedies under 90 minutes").story_told
+
+
+def test_a_recalled_era_and_a_told_story_change_the_ranking_weights():
+    import numpy as np
+
+    from knowledge.memory_index import MemoryIndex
+    from knowledge.titles import Title
+    from tools.search.constraints import Constraints
+    from tools.search.ranking import STORY_WEIGHTS, WEIGHTS, Signals, fused_scores, weights_for
+
+    titles = [Title(id="a", title="Body Swap", year=2003), Title(id="b", title="Body Swap", year=1976)]
+    index = MemoryIndex.build(titles, np.eye(2, dtype=np.float32))
+    same = Signals(np.arange(2), dense=np.array([0.5, 0.4], np.float32), keyword=np.array([2.0, 1.0], np.float32))
+    story = Constraints(soft_text="mom daughter switch bodies magically for day", description=True)
+    plain = fused_scores(story, same, index, np.zeros(2), None, np.ones(2, bool))
+    hinted = fused_scores(story.with_(era_hint=(1970, 1979)), same, index, np.zeros(2), None, np.ones(2, bool))
+    assert plain[0] > plain[1] and hinted[1] > hinted[0]  # the 1976 film wins once the viewer recalls the 70s
+    assert weights_for(story) is STORY_WEIGHTS and weights_for(story.with_(soft_text="food cooking")) is WEIGHTS

@@ -11,6 +11,7 @@ from knowledge.titles import Title, award_classes
 from tools.search.hypotheses import Hypothesis
 
 ACCLAIMED_SCORE = 80
+STORY_WORDS = 6
 AWARD_WORDS = {"oscar_won": "won an Oscar", "oscar_nominated": "Oscar-nominated", "won": "award-winning"}
 
 
@@ -21,7 +22,8 @@ def award_words(awards: str) -> str:
     return AWARD_WORDS[awards]
 
 
-SOFT_FIELDS = ("soft_text", "semantic_text", "notices", "tones", "themes", "boosts", "hypotheses", "description")
+SOFT_FIELDS = ("soft_text", "semantic_text", "notices", "tones", "themes", "boosts", "hypotheses", "description",
+               "era_hint")
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,20 @@ class Constraints:
     boosts: tuple[Hypothesis, ...] = ()
     #: The text reads as a half-remembered story ("that movie where..."), not a list of wishes.
     description: bool = False
+    #: When a remembered film was made, as the viewer recalls it ("a 70s disney comedy where..."): it boosts
+    #: titles from those years (give or take ``ERA_SLACK``), never filters, since memories of dates slip.
+    era_hint: tuple[int, int] | None = None
     #: Every reading of a place, person or genre, explicit or incidental (what the search may relax).
     hypotheses: tuple[Hypothesis, ...] = field(default=(), compare=False)
     notices: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def story_told(self) -> bool:
+        """A remembered story told at length ("a hunter finds a case of drug money in the desert and..."), not a
+        short wish that only reads like one ("a warm-hearted film about food and cooking"): the text signals read
+        it whole and weigh keywords more. Every known-item description of the bench has 6 or more soft words, every
+        mood query 4 or fewer."""
+        return self.description and len(self.soft_text.split()) >= STORY_WORDS
 
     def with_(self, **changes: object) -> Constraints:
         return replace(self, **changes)

@@ -250,7 +250,8 @@ class QueryParser:
                     out.setdefault("genres_none", []).extend(known)
                     continue
                 self._subgenre(out, words)
-                cued = i <= 1 or q.words[i + n - 1] in FILM_NOUNS or followed_by_film_noun(
+                # First word of a list of wishes ("comedy from France"), not of a story ("a family moves to...").
+                cued = (i <= 1 and not self._story) or q.words[i + n - 1] in FILM_NOUNS or followed_by_film_noun(
                     q.words, i + n, set(GENRE_SYNONYMS))
                 if words in SUBGENRE_ANY:
                     out.setdefault("genres_any", []).extend(g for g in SUBGENRE_ANY[words] if g in self.vocab.genres)

@@ -24,6 +24,7 @@ class PeriodReader:
     def __init__(self, max_year: int):
         self.max_year = max_year
         self._year_cues: list[str] = []
+        self._release_phrased = False  # a year or decade said of the film ("a 70s comedy"), not of the story
         self._bare_runtime: list[str] = []  # runtime words read with no cue ("90 minutes", "long")
 
     def years(self, q: Tokens, out: dict) -> None:
@@ -31,6 +32,8 @@ class PeriodReader:
         for i, w in enumerate(q.words):
             if q.used[i]:
                 continue
+            if _decade(w) or w in ("old", "vintage") or q.phrase_at(i, 2) == "black white":
+                self._release_phrased |= _film_word_follows(q.words, i + 1)
             span = _decade(w)
             if span:
                 self._apply_decade(q, i, span, out)
@@ -50,8 +53,12 @@ class PeriodReader:
             return
         if any(cue in EXPLICIT_YEAR_CUES for cue in self._year_cues):
             return
-        out.pop("year_min", None), out.pop("year_max", None)
-        out["notices"].append("I read the years as part of the story, not a release-date filter.")
+        low, high = out.pop("year_min", None), out.pop("year_max", None)
+        if self._release_phrased:
+            out["era_hint"] = (low or 1900, high or self.max_year)
+            out["notices"].append("I read the years as when the film was made, a hint rather than a filter.")
+        else:
+            out["notices"].append("I read the years as part of the story, not a release-date filter.")
 
     def story_runtime(self, out: dict, story: bool) -> None:
         """"a man has 90 minutes to save his girlfriend", "a long journey home": inside a story a duration or a
@@ -164,6 +171,18 @@ class PeriodReader:
         two_word_cue = cue2 in ("less than", "shorter than", "at most", "no more", "up to", "more than",
                                 "longer than", "at least")
         q.consume(i - 2 if two_word_cue else i - 1, 2 if two_word_cue else 1)
+
+
+# What a viewer calls the film itself: "a 70s disney comedy", "old black and white spy film", "an 80s movie".
+FILM_WORDS = frozenset({"movie", "movies", "film", "films", "flick", "picture", "cartoon", "comedy", "drama",
+                        "thriller", "horror", "western", "musical", "romance", "romcom", "documentary", "animated",
+                        "animation", "noir", "sci", "scifi", "action", "war", "adventure", "fantasy", "mystery",
+                        "disney", "hollywood", "slasher", "kids", "teen"})
+FILM_WORD_WINDOW = 5
+
+
+def _film_word_follows(words: list[str], start: int) -> bool:
+    return any(w in FILM_WORDS for w in words[start:start + FILM_WORD_WINDOW])
 
 
 def _decade(word: str) -> tuple[int, int] | None:
