@@ -223,8 +223,8 @@ class CatalogSearch:
         signals = Signals(rows)
         text = c.semantic_text[:MAX_QUERY_CHARS].strip()
         if text:
-            # BM25 and the embedder read a remembered story whole (see _story_text); the title words only its soft
-            # text, since the story's filler ("a film about") would match titles.
+            # BM25 and the embedder read a remembered story whole (see _story_text); the title words keep the soft
+            # text (the whole story there changed no tune result).
             story = _story_text(c, query, text)
             keyword = snap.keywords.scores(story)[rows]
             signals.keyword = keyword if keyword.any() else None
