@@ -83,6 +83,12 @@ CUES: dict[str, re.Pattern[str]] = {
         r"(?:give me )?(?:the )?details? (?:on|of|about|for)|(?:plot|cast|runtime|synopsis|summary) of|"
         r"summari[sz]e|is .{1,60} an? (?:movie|film|series|show)|qui[eé]n|cu[aá]ndo|qui a|de quoi|wer hat)",
         re.I),
+    # A half-remembered story is a search, however much it sounds like asking about one title.
+    "search_catalog": re.compile(
+        r"^\W*(?:that|the|a|an|(?:what|which)(?:'s| is| was)? (?:the|that)) (?:movie|film|one|flick) "
+        r"(?:where|in which|when|with the|about (?:a|an|the|two|some))\b|"
+        r"\b(?:can'?t|cannot|don'?t) (?:remember|recall) (?:the |its )?(?:name|title)|"
+        r"\bi(?:'m| am) (?:looking for|trying to (?:find|remember)) (?:a|the|that|this) (?:movie|film)\b", re.I),
     "recommend_titles": re.compile(
         r"\bi(?:'m| am)? (?:really |totally |just )?(?:loved?|liked?|enjoyed|adored?|into)\b|\bfan of\b|"
         r"\bfavou?rite (?:movies?|films?|shows?) (?:are|is)\b|\bsimilar\b|\bif i liked\b|"

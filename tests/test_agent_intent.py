@@ -29,6 +29,17 @@ def test_clear_messages_get_the_right_tool_confidently(classifier, message, tool
     assert abs(sum(intent.scores.values()) - 1) < 1e-6 and intent.wants_tool == (tool != NO_TOOL)
 
 
+@pytest.mark.parametrize("message", [
+    "that movie where a reporter and his Cambodian interpreter are separated when the Khmer Rouge take over",
+    "can't remember the title: a hotel manager shelters refugees during a genocide",
+    "I'm trying to find a film where a deaf drummer loses his hearing on tour",
+])
+def test_a_half_remembered_story_is_a_search_not_a_title_question(classifier, message):
+    intent = classifier.classify(message)
+    assert intent.tool == "search_catalog" and intent.confident, intent
+    assert classifier.classify("what's Vertigo about").tool == "get_title_details"
+
+
 def test_an_ambiguous_message_is_not_confident(classifier):
     intent = classifier.classify("Alien")
     assert not intent.confident or intent.tool in ("search_catalog", "get_title_details")
