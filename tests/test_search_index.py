@@ -12,7 +12,7 @@ import bm25s
 import numpy as np
 
 from knowledge.titles import Title
-from tools.search.keyword import KeywordIndex, keyword_text, keyword_tokens, title_text
+from tools.search.keyword import BODY_BM25, KeywordIndex, keyword_text, keyword_tokens, title_text
 from tools.search.passages import Passages, split_passages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +32,7 @@ def _titles() -> list[Title]:
 def test_numpy_scoring_matches_bm25s_and_survives_a_save(tmp_path):
     titles = _titles()
     index = KeywordIndex.build(titles)
-    reference = bm25s.BM25()
+    reference = bm25s.BM25(**BODY_BM25)
     reference.index([keyword_tokens(keyword_text(t)) for t in titles], show_progress=False)
     for query in ("pineapple cops", "shark hunter beach", "heist crew detective"):
         known = [w for w in dict.fromkeys(keyword_tokens(query)) if w in reference.vocab_dict]

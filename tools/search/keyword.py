@@ -20,6 +20,12 @@ import numpy as np
 from knowledge.titles import Title
 
 CAST_IN_INDEX = 6
+# BM25's term saturation and length normalisation for the body channel. A plot runs to thousands of words where a
+# metadata-only record has a few dozen, and full normalisation (b = 0.75) penalised exactly the plots that a
+# remembered story is after: on the tune split, k1 = 1.2, b = 0.5 lifts known-item MRR 0.879 -> 0.913 (same hits;
+# constraint and mood results unchanged). The title channel keeps bm25s's defaults.
+BODY_BM25 = {"k1": 1.2, "b": 0.5}
+TITLE_BM25 = {"k1": 1.5, "b": 0.75}
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 # Lucene's classic English stop list (also bm25s's "en"): the glue words, nothing a plot is remembered by.
 STOP_WORDS = frozenset({
@@ -71,11 +77,11 @@ class KeywordIndex:
 
     @classmethod
     def build(cls, titles: Sequence[Title], text: Callable[[Title], str] = keyword_text,
-              progress: bool = False) -> KeywordIndex:
+              progress: bool = False, params: dict[str, float] | None = None) -> KeywordIndex:
         import bm25s
 
         corpus = [keyword_tokens(text(t)) or ["_"] for t in titles]  # bm25s needs a token in every document
-        retriever = bm25s.BM25()
+        retriever = bm25s.BM25(**(BODY_BM25 if params is None else params))
         retriever.index(corpus, show_progress=progress)
         scores = retriever.scores
         return cls(np.asarray(scores["data"], np.float32), np.asarray(scores["indices"], np.int32),

@@ -21,12 +21,12 @@ from knowledge.memory_index import MemoryIndex
 from knowledge.store import CatalogStore
 from tools.search.facet_calibration import LABELS_FILE
 from tools.search.facets import FacetScores, descriptors, score_facets
-from tools.search.keyword import KeywordIndex, title_text
+from tools.search.keyword import TITLE_BM25, KeywordIndex, title_text
 from tools.search.passages import Passages
 from tools.search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
-FORMAT = 12  # bump when facet or keyword indexing changes: the snapshot is rebuilt (12: labelled facets are known)
+FORMAT = 13  # bump when facet or keyword indexing changes: the snapshot is rebuilt (13: BM25 k1/b of the body)
 
 
 @dataclass
@@ -44,7 +44,7 @@ class Snapshot:
         index = MemoryIndex.from_store(store)
         vocab = Vocabulary.from_titles(index.titles)
         keywords = KeywordIndex.build(index.titles)
-        title_words = KeywordIndex.build(index.titles, text=title_text)
+        title_words = KeywordIndex.build(index.titles, text=title_text, params=TITLE_BM25)
         vectors = store.embedder.embed_documents(descriptors()) if len(index) else np.zeros((0, 0), np.float32)
         facets = score_facets(index.titles, index.embeddings, vectors)
         _add_facet_postings(index, facets)
