@@ -311,10 +311,10 @@ def _content_words(text: str) -> list[str]:
 
 
 def _story_text(c: Constraints, query: str, semantic: str) -> str:
-    """What the text signals read: a remembered story whole, since the words the parser took as incidental readings
-    ("American", "in 1962") still describe the film (BM25: tune known-item hit@10 0.946 -> 0.973, MRR 0.819 ->
-    0.849; the embedder and the title words too: 77 tune items, MRR 0.838 -> 0.879 with the weights in
-    ranking.STORY_WEIGHTS, about 7 ms more to embed); a list of wishes as its soft text, without the filter words."""
+    """What BM25 and the embedder read: a story told at length whole, since the words the parser took as
+    incidental readings ("American", "in 1962") still describe the film (BM25: tune known-item hit@10 0.946 ->
+    0.973, MRR 0.819 -> 0.849; the embedder too: 77 tune items, MRR 0.838 -> 0.879 with ranking.STORY_WEIGHTS,
+    about 7 ms more to embed); a list of wishes as its soft text, without the filter words."""
     return query[:MAX_QUERY_CHARS] if c.story_told and query else semantic
 
 

@@ -32,9 +32,9 @@ class PeriodReader:
         for i, w in enumerate(q.words):
             if q.used[i]:
                 continue
-            if _decade(w) or w in ("old", "vintage") or q.phrase_at(i, 2) == "black white":
-                self._release_phrased |= _film_word_follows(q.words, i + 1)
             span = _decade(w)
+            if span or w in ("old", "vintage") or q.phrase_at(i, 2) == "black white":
+                self._release_phrased |= _film_word_follows(q.words, i + 1)
             if span:
                 self._apply_decade(q, i, span, out)
             elif re.fullmatch(r"(18|19|20)\d\d", w):
