@@ -42,7 +42,7 @@ def is_description(words: list[str], story_words: int) -> bool:
     return story_words >= DESCRIPTION_WORDS or any(text.startswith(o) for o in DESCRIPTION_OPENERS)
 
 
-def followed_by_film_noun(words: list[str], end: int, genre_words: set[str]) -> bool:
+def followed_by_film_noun(words: list[str], end: int, genre_words: frozenset[str] | set[str]) -> bool:
     """``words[end:]`` starts with a film noun, possibly after more genre words ("German war movies")."""
     j = end
     while j < len(words) and words[j] in genre_words:

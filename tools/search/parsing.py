@@ -45,6 +45,8 @@ ACCLAIM = {"acclaimed", "best", "masterpiece", "masterpieces", "greatest", "belo
 ACCLAIM_PHRASES = ("critically acclaimed", "top rated", "highly rated", "well reviewed", "must see", "critics loved",
                    "good reviews", "great reviews", "top notch")
 SETTING_CUES = ("set in", "takes place in", "located in", "happens in")
+# Genre words, as one set: the film-noun checks run for many words of every query.
+GENRE_WORDS = frozenset(GENRE_SYNONYMS)
 
 
 class QueryParser:
@@ -174,7 +176,7 @@ class QueryParser:
             role = "director" if after in DIRECTOR_CUES_AFTER else "cast"
         # "films Samuel L. Jackson is in", "Tom Hanks comedies": the sentence is about the person's films.
         cued = cue in DIRECTOR_CUES | CAST_CUES or cue in FILM_NOUNS or role is not None or followed_by_film_noun(
-            q.words, i + n, set(GENRE_SYNONYMS))
+            q.words, i + n, GENRE_WORDS)
         if cue in DIRECTOR_CUES | CAST_CUES:
             q.consume(i - 1)
             role = "director" if cue in DIRECTOR_CUES else "cast"
@@ -224,7 +226,7 @@ class QueryParser:
                 cue = q.before(i)
                 setting = " ".join((q.before(i, 2), cue)) in SETTING_CUES
                 cued = not setting and (cue in ("from", "made") or q.before(i, 2) in ("made", "filmed", "shot")
-                                        or followed_by_film_noun(q.words, i + n, set(GENRE_SYNONYMS)))
+                                        or followed_by_film_noun(q.words, i + n, GENRE_WORDS))
                 if cue in ("from", "in", "made"):
                     q.consume(i - 1)
                 known = [c for c in countries if c in self.vocab.countries]
@@ -252,7 +254,7 @@ class QueryParser:
                 self._subgenre(out, words)
                 # First word of a list of wishes ("comedy from France"), not of a story ("a family moves to...").
                 cued = (i <= 1 and not self._story) or q.words[i + n - 1] in FILM_NOUNS or followed_by_film_noun(
-                    q.words, i + n, set(GENRE_SYNONYMS))
+                    q.words, i + n, GENRE_WORDS)
                 if words in SUBGENRE_ANY:
                     out.setdefault("genres_any", []).extend(g for g in SUBGENRE_ANY[words] if g in self.vocab.genres)
                 elif q.before(i) == "or" and out.get("genres_all"):
@@ -358,7 +360,7 @@ class QueryParser:
 
 def _films_follow(words: list[str], j: int) -> bool:
     """A film noun next ("Hitchcock thrillers"), or after genre words ("Scorsese crime movies")."""
-    return j < len(words) and words[j] in FILM_NOUNS or followed_by_film_noun(words, j, set(GENRE_SYNONYMS))
+    return j < len(words) and words[j] in FILM_NOUNS or followed_by_film_noun(words, j, GENRE_WORDS)
 
 
 def _phrase_rows(words: list[str], known: set[str]) -> set[int]:
