@@ -29,6 +29,9 @@ def parse():
     ("since 1990", (1990, None)),
     ("before the 80s", (None, 1979)),
     ("recent dramas", (2004, None)),  # four years back from the catalog's newest title (2008)
+    ("french new wave films", (1958, 1969)),  # a movement's span, not "new" = recent films
+    ("italian neorealism", (1943, 1956)),
+    ("silent comedies", (1894, 1929)),
 ])
 def test_eras(parse, query, years):
     c = parse(query)
@@ -46,6 +49,18 @@ def test_eras(parse, query, years):
 ])
 def test_genre_synonyms(parse, query, genres):
     assert parse(query).genres_all == genres
+
+
+def test_movements_say_their_years_and_silent_needs_a_film_word(parse):
+    c = parse("french new wave films")
+    assert c.countries == ("France",) and any("new wave" in n and "1958-1969" in n for n in c.notices)
+    story = parse("a silent man walks into a bar and shoots everyone in the room")
+    assert story.year_max is None and "silent" in story.soft_text
+
+
+def test_live_action_is_not_the_action_genre(parse):
+    c = parse("disney live-action movies")
+    assert "Action" not in c.genres_all and c.genres_none == ("Animation",)
 
 
 def test_negations(parse):

@@ -240,6 +240,10 @@ class QueryParser:
                     self._propose(out, "countries", known, " ".join(q.original[i:i + n]), cued)
 
     def _genres(self, q: Tokens, out: dict) -> None:
+        for i in range(len(q.words) - 1):
+            if q.phrase_at(i, 2) == "live action":  # said of the film: not animated (and not the Action genre)
+                q.consume(i, 2)
+                out.setdefault("genres_none", []).extend(g for g in ("Animation",) if g in self.vocab.genres)
         for n in (3, 2, 1):
             for i in range(len(q.words) - n + 1):
                 genres = GENRE_SYNONYMS.get(q.phrase_at(i, n) or "")

@@ -18,6 +18,19 @@ EXPLICIT_YEAR_CUES = frozenset({"from", "made", "released", "before", "pre", "pr
                                 "until", "till", "between"})
 
 
+# Film movements and eras that say when a film was made ("french new wave", "silent films"). The years are the
+# movement's usual span, a guess said out loud; "new" of "new wave" is not "recent films".
+MOVEMENTS: dict[str, tuple[int, int]] = {
+    "new wave": (1958, 1969), "nouvelle vague": (1958, 1969), "new hollywood": (1967, 1982),
+    "neorealism": (1943, 1956), "neorealist": (1943, 1956), "neo realism": (1943, 1956),
+    "neo realist": (1943, 1956), "german expressionism": (1919, 1933), "expressionist": (1919, 1933),
+    "pre code": (1929, 1934), "silent era": (1894, 1929),
+}
+# "silent" names the era only before a film word: "a silent man" in a story is not a silent film.
+SILENT_FILM_WORDS = frozenset({"film", "films", "movie", "movies", "cinema", "comedy", "comedies", "classic",
+                               "classics", "picture", "pictures"})
+
+
 class PeriodReader:
     """Reads release years and running times; remembers the words before each year for the story check."""
 
@@ -29,6 +42,7 @@ class PeriodReader:
 
     def years(self, q: Tokens, out: dict) -> None:
         self._wartime(q, out)
+        self._movements(q, out)
         for i, w in enumerate(q.words):
             if q.used[i]:
                 continue
@@ -67,6 +81,19 @@ class PeriodReader:
             return
         out.pop("runtime_min", None), out.pop("runtime_max", None)
         out["notices"].append(f"I read '{self._bare_runtime[0]}' as part of the story, not a running-time filter.")
+
+    def _movements(self, q: Tokens, out: dict) -> None:
+        for n in (2, 1):
+            for i in range(len(q.words) - n + 1):
+                phrase = q.phrase_at(i, n)
+                silent = phrase == "silent" and i + 1 < len(q.words) and q.words[i + 1] in SILENT_FILM_WORDS
+                if phrase not in MOVEMENTS and not silent:
+                    continue
+                low, high = MOVEMENTS.get(phrase or "", MOVEMENTS["silent era"])
+                q.consume(i, n)
+                out["year_min"], out["year_max"] = max(out.get("year_min") or low, low), high
+                self._release_phrased = True  # said of the film, never of its story: in a story, a hint
+                out["notices"].append(f"I read '{' '.join(q.original[i:i + n])}' as films made {low}-{high}.")
 
     def _wartime(self, q: Tokens, out: dict) -> None:
         """"made during WWII" / "made while the war was still on": the years the film was made."""
