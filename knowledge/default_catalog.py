@@ -121,12 +121,37 @@ def load_plots(path: Path | None = None) -> dict[str, list[Plot]]:
 
 
 def _overlap(title: Title, plot: Plot) -> int:
+    """Genre tags the title shares, plus one for each era or world-cinema tag it fits: of two films named
+    *Breathless* and two such plots, the 1960 French one takes the black-and-white world-cinema plot."""
     genres = {g.lower() for g in title.genres}
-    return sum(1 for tag in plot.tags if tag in genres or any(g in tag for g in genres))
+    shared = sum(1 for tag in plot.tags if tag in genres or any(g in tag for g in genres))
+    year, tags = title.year or 9999, set(plot.tags)
+    return shared + ("black-and-white" in tags and year <= 1965) + ("silent film" in tags and year <= 1930) + (
+        "world cinema" in tags and bool(title.countries) and not set(title.countries) <= {"United States"})
+
+
+# A plot's tags that say when or where its film was made; a title that contradicts them is another film of the same
+# name (the 1983 *Breathless* is not Godard's, *Million Dollar Baby* (2004) is not the 1941 comedy). Colour films
+# shot in black and white after 1975 are rare enough to lose.
+# ("japanese movies" and "chinese movies" are not among them: they also tag where a film was released, and sat
+# on Howards End and The World's Fastest Indian.)
+NATIONAL_TAGS = {"bollywood": {"India"}}
+LAST_BLACK_AND_WHITE_YEAR, LAST_SILENT_YEAR = 1975, 1935
+
+
+def contradicts(title: Title, plot: Plot) -> bool:
+    """Does the plot's own tagging rule out this title (era, black and white, country, world cinema)?"""
+    tags, year = set(plot.tags), title.year or 0
+    english_us = set(title.countries) <= {"United States"} and title.languages[:1] == ["English"]
+    return ((("black-and-white" in tags and year > LAST_BLACK_AND_WHITE_YEAR)
+             or ("silent film" in tags and year > LAST_SILENT_YEAR))
+            or ("world cinema" in tags and bool(title.countries) and english_us)
+            or any(tag in tags and not set(title.countries) & places for tag, places in NATIONAL_TAGS.items()))
 
 
 def match_plots(titles: list[Title], plots: dict[str, list[Plot]]) -> dict[str, Plot]:
-    """Title id -> its plot. Unique names join directly; shared names by the best genre overlap, ties never."""
+    """Title id -> its plot. Unique names join directly; shared names by the best genre overlap, ties never; never
+    where the plot's tags contradict the title."""
     by_key: dict[str, list[Title]] = {}
     for t in titles:
         by_key.setdefault(join_key(t.title), []).append(t)
@@ -134,9 +159,11 @@ def match_plots(titles: list[Title], plots: dict[str, list[Plot]]) -> dict[str, 
     for key, candidates in plots.items():
         films = by_key.get(key, [])
         if len(films) == 1 and len(candidates) == 1:
-            joined[films[0].id] = candidates[0]
+            if not contradicts(films[0], candidates[0]):
+                joined[films[0].id] = candidates[0]
             continue
-        pairs = sorted(((_overlap(f, p), f.id, p) for f in films for p in candidates), key=lambda x: -x[0])
+        pairs = sorted(((_overlap(f, p), f.id, p) for f in films for p in candidates if not contradicts(f, p)),
+                       key=lambda x: -x[0])
         used_films, used_plots = set(), set()
         for i, (score, film_id, plot) in enumerate(pairs):
             tied = any(s == score and (fid == film_id) != (q is plot) for s, fid, q in pairs[:i] + pairs[i + 1 :]

@@ -15,6 +15,23 @@ def test_shared_names_join_by_genre_overlap_and_ties_stay_unjoined():
     assert join_key("The Lord & the Rings") == join_key("Lord and the Rings")
 
 
+def test_a_plot_whose_tags_contradict_the_title_is_another_films():
+    godard = Plot(join_key("Breathless"), "A car thief hides out in Paris.",
+                  ("crime fiction", "black-and-white", "world cinema", "drama"))
+    korean = Plot(join_key("Breathless"), "A debt collector in Seoul.", ("crime fiction", "world cinema", "drama"))
+    films = [Title("1960", "Breathless", 1960, genres=["Drama", "Crime"], countries=["France"], languages=["French"]),
+             Title("1983", "Breathless", 1983, genres=["Drama", "Crime", "Romance"], countries=["United States"],
+                   languages=["English"]),
+             Title("2008", "Breathless", 2008, genres=["Drama", "Crime"], countries=["South Korea"],
+                   languages=["Korean"])]
+    joined = match_plots(films, {godard.key: [godard, korean]})
+    assert {k: p.text for k, p in joined.items()} == {"1960": godard.text, "2008": korean.text}
+    # A unique name too: the 2004 boxing film is not the 1941 black-and-white comedy of the same name.
+    old = Plot(join_key("Million Dollar Baby"), "A heiress gives away money.", ("black-and-white", "comedy"))
+    boxing = Title("mdb", "Million Dollar Baby", 2004, genres=["Drama", "Sport"], countries=["United States"])
+    assert match_plots([boxing], {old.key: [old]}) == {}
+
+
 def test_default_catalog_coverage_and_awards():
     titles = load_default_catalog()
     with_plot, total = plot_coverage(titles)
