@@ -58,6 +58,17 @@ def test_movements_say_their_years_and_silent_needs_a_film_word(parse):
     assert story.year_max is None and "silent" in story.soft_text
 
 
+def test_new_york_is_a_place_not_recent_films(parse):
+    assert parse("a romantic comedy set in New York").year_min is None
+    assert parse("romcoms set in new york").genres_all == ("Romance", "Comedy")
+    assert parse("new comedies").year_min is not None and parse("NEW RELEASES").year_min is not None
+
+
+def test_lower_case_words_after_with_are_not_reported_as_a_missing_person(parse):
+    assert not any("No one called" in n for n in parse("a musical with great dance numbers").notices)
+    assert any("No one called" in n for n in parse("westerns with Jhonny Wanye Zzyzx").notices)
+
+
 def test_live_action_is_not_the_action_genre(parse):
     c = parse("disney live-action movies")
     assert "Action" not in c.genres_all and c.genres_none == ("Animation",)

@@ -340,7 +340,8 @@ class QueryParser:
                 out["notices"].append(f"No one called '{q.original[i - 1]} {q.original[i]}' in the catalog; "
                                       f"using {name}.")
                 self._apply_person(q, i - 1, 2, name, out)
-            elif q.before(i - 1) in DIRECTOR_CUES | CAST_CUES:
+            elif capitalised and q.before(i - 1) in DIRECTOR_CUES | CAST_CUES:
+                # (Lower-case words with no close name are more likely words: "a musical with great dance numbers".)
                 out["notices"].append(f"No one called '{q.original[i - 1]} {q.original[i]}' in the catalog; "
                                       "searching the text instead.")
 

@@ -53,7 +53,7 @@ class PeriodReader:
                 self._apply_decade(q, i, span, out)
             elif re.fullmatch(r"(18|19|20)\d\d", w):
                 self._apply_year(q, i, int(w), out)
-            elif w in ("recent", "new", "newer", "latest", "modern", "contemporary"):
+            elif w in ("recent", "new", "newer", "latest", "modern", "contemporary") and not _names_a_place(q, i):
                 q.consume(i)
                 out["year_min"] = self.max_year - (4 if w != "modern" else 14)
             elif w in ("old", "vintage", "oldies") or q.phrase_at(i, 2) in ("golden age", "black white"):
@@ -206,6 +206,17 @@ FILM_WORDS = frozenset({"movie", "movies", "film", "films", "flick", "picture", 
                         "animation", "noir", "sci", "scifi", "action", "war", "adventure", "fantasy", "mystery",
                         "disney", "hollywood", "slasher", "kids", "teen"})
 FILM_WORD_WINDOW = 5
+
+
+def _names_a_place(q: Tokens, i: int) -> bool:
+    """"New York", "New Zealand", "New Orleans": "new" starts a name (capitalised, or a known one), not an era."""
+    nxt = q.original[i + 1] if i + 1 < len(q.words) else ""
+    shouted = q.original[i].isupper()  # "NEW RELEASES": capitals say nothing there
+    return q.words[i] == "new" and ((nxt[:1].isupper() and not shouted) or nxt.lower() in NEW_PLACES)
+
+
+NEW_PLACES = frozenset({"york", "yorker", "yorkers", "zealand", "orleans", "mexico", "jersey", "delhi", "england",
+                        "hampshire", "guinea", "caledonia", "haven", "amsterdam"})
 
 
 def _film_word_follows(words: list[str], start: int) -> bool:
