@@ -4,7 +4,8 @@ Four sets live beside this module: ``search_queries.json`` (the original 54 cons
 ``search_constraints.json`` (more constraint queries), ``search_known_items.json`` (plot descriptions of one film)
 and ``search_moods.json`` (mood/theme queries with the titles a critic would accept). Every item of the three newer
 sets carries ``split``: ``tune`` (may be looked at while tuning), ``heldout`` (never tuned on)
-or ``heldout2`` (a fresh held-out split, written blind to the system after ``heldout``'s failures had been seen).
+``heldout2`` (a fresh held-out split, written blind to the system after ``heldout``'s failures had been seen) or
+``heldout3`` (another, written blind once ``heldout2``'s aggregates had been seen during tuning).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ QUERIES_FILE = HERE / "search_queries.json"
 CONSTRAINTS_FILE = HERE / "search_constraints.json"
 KNOWN_ITEMS_FILE = HERE / "search_known_items.json"
 MOODS_FILE = HERE / "search_moods.json"
-#: ``heldout2`` was written later, blind to the system, once ``heldout``'s failures had been looked at.
-SPLITS = ("tune", "heldout", "heldout2")
+#: ``heldout2`` was written later, blind to the system, once ``heldout``'s failures had been looked at;
+#: ``heldout3`` later still, once ``heldout2``'s aggregate figures had been printed while tuning.
+SPLITS = ("tune", "heldout", "heldout2", "heldout3")
 TOP_K = 10
 
 
