@@ -37,6 +37,7 @@ class Constraints:
     genres_none: tuple[str, ...] = ()
     directors: tuple[str, ...] = ()
     cast: tuple[str, ...] = ()
+    people_any: tuple[str, ...] = ()  # directed or acted in by any of them ("Bogart or Bacall")
     people_none: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()  # any of
     countries_none: tuple[str, ...] = ()
@@ -117,6 +118,8 @@ class Constraints:
         clauses += [{"cast": {"$contains": p}} for p in self.cast]
         for person in self.people_none:
             clauses += [{"directors": {"$not_contains": person}}, {"cast": {"$not_contains": person}}]
+        if self.people_any:
+            clauses.append({"$or": [{role: {"$contains": p}} for p in self.people_any for role in ("directors", "cast")]})
         _any(clauses, "genres", self.genres_any)
         _any(clauses, "countries", self.countries)
         _any(clauses, "languages", self.languages)
@@ -148,6 +151,8 @@ class Constraints:
                              ("awards", (self.awards,) if self.awards else ())):
             if values:
                 mask &= index.having(name, values)
+        if self.people_any:
+            mask &= index.having("directors", self.people_any) | index.having("cast", self.people_any)
         for name, values in (("genres", self.genres_none), ("directors", self.people_none),
                              ("cast", self.people_none), ("countries", self.countries_none),
                              ("languages", self.languages_none)):
@@ -191,7 +196,11 @@ class Constraints:
             return False
         if set(self.people_none) & (set(t.directors) | set(t.cast)):
             return False
+        if self.people_any and not set(self.people_any) & (set(t.directors) | set(t.cast)):
+            return False
         why += [f"directed by {p}" for p in self.directors] + [f"stars {p}" for p in self.cast]
+        why += [f"directed by {p}" if p in t.directors else f"stars {p}" for p in self.people_any
+                if p in t.directors or p in t.cast]
         return True
 
     def _check_places(self, t: Title, why: list[str]) -> bool:

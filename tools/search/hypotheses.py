@@ -33,7 +33,8 @@ class Hypothesis:
 
     def reading(self) -> str:
         what = {"countries": "a country filter", "genres_all": "a genre filter", "cast": "a cast filter",
-                "directors": "a director filter", "languages": "a language filter"}.get(self.field, "a filter")
+                "directors": "a director filter", "languages": "a language filter",
+                "people_any": "a person filter"}.get(self.field, "a filter")
         return f"I read '{self.phrase}' as part of the story, not {what}."
 
 

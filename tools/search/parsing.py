@@ -47,6 +47,7 @@ ACCLAIM_PHRASES = ("critically acclaimed", "top rated", "highly rated", "well re
 SETTING_CUES = ("set in", "takes place in", "located in", "happens in")
 # Genre words, as one set: the film-noun checks run for many words of every query.
 GENRE_WORDS = frozenset(GENRE_SYNONYMS)
+SINGLE_GENRE_WORDS = sorted(w for w in GENRE_WORDS if " " not in w and len(w) >= 5)
 
 
 class QueryParser:
@@ -84,8 +85,6 @@ class QueryParser:
 
     # -- matchers --------------------------------------------------------------------------------------
 
-
-
     def _story_words(self, q: Tokens) -> int:
         """Words that tell a story: not filler, not a genre, place, language, tone or a catalog name."""
         names = self._name_rows(q) | _phrase_rows(q.words, self._known_words)
@@ -113,10 +112,6 @@ class QueryParser:
         if not explicit and values:
             out["notices"].append(Hypothesis(field_, values[0], phrase, False, False).reading())
 
-
-
-
-
     def _people(self, q: Tokens, out: dict) -> None:
         self._siblings(q, out)
         for n in (4, 3, 2):
@@ -132,13 +127,34 @@ class QueryParser:
             # A surname alone is a person only with a cue: "by Kubrick", or "Miyazaki films", "Scorsese crime
             # movies" (the surname names whose films); "German" is also Aleksei German, so a bare surname elsewhere
             # in a sentence is not, nor a word the vocabulary reads otherwise ("German war movies").
-            cued = q.before(i) in DIRECTOR_CUES | {"starring"} or (
-                w not in self._known_words and _films_follow(q.words, i + 1))
+            films_follow = w not in self._known_words and _films_follow(q.words, i + 1)
+            cued = q.before(i) in DIRECTOR_CUES | CAST_CUES | {"or"} or films_follow
             if q.used[i] or part_of_name or not cued:
                 continue
-            name = self.vocab.people.surnames.get(w) or self._close_surname(q, i, out)
+            name, role = self._surname(q, i, films_follow, out)
             if name:
-                self._apply_person(q, i, 1, name, out, role="director")
+                self._apply_person(q, i, 1, name, out, role=role)
+
+    def _surname(self, q: Tokens, i: int, films_follow: bool, out: dict) -> tuple[str | None, str | None]:
+        """Whose surname: a director's after "by" ("by Kubrick"), an actor's after "with"/"starring" ("with
+        Bogart"), the better-credited one before a film noun ("DiCaprio films", "ozu movies")."""
+        w, people, cue = q.words[i], self.vocab.people, q.before(i)
+        # An actor's surname only capitalised: "the best animated films" is not James Best, a "pool hall film" not
+        # Philip Baker Hall. (Lower-case director surnames were read before, and "ozu movies" still is.)
+        director = people.surnames.get(w)
+        lead = people.lead_surnames.get(w) if q.original[i][:1].isupper() else None
+        if cue in DIRECTOR_CUES:
+            return director or self._close_surname(q, i, out), "director"
+        if cue in CAST_CUES | {"or"}:
+            # "falls in love with Sterling": a story's name, not a filter
+            return (lead, "cast") if lead and not self._story else (None, None)
+        if director and director == lead:
+            return director, None  # one person, both careers: PersonIndex.role decides
+        if director and lead:
+            return (director, "director") if people.directed[director] >= people.acted[lead] else (lead, "cast")
+        if director or lead:
+            return (director, "director") if director else (lead, "cast")
+        return self._close_surname(q, i, out), "director"
 
     def _close_surname(self, q: Tokens, i: int, out: dict) -> str | None:
         """A capitalised, misspelt surname with a cue ("Hitchcok thrillers"): the closest distinctive one, said."""
@@ -186,8 +202,24 @@ class QueryParser:
             out.setdefault("people_none", []).append(name)
             return
         role = role or self.vocab.people.role(name)
-        self._propose(out, "directors" if role == "director" else "cast", [name], " ".join(q.original[i:i + n]),
-                      cued)
+        field_ = {"director": "directors", "cast": "cast"}.get(role, "people_any")
+        if cue == "or" and not self._story and self._either(q, i, field_, name, out):
+            return
+        self._propose(out, field_, [name], " ".join(q.original[i:i + n]), cued)
+
+    def _either(self, q: Tokens, i: int, field_: str, name: str, out: dict) -> bool:
+        """"Bogart or Bacall": either person, not both: the reading before "or" joins this one in people_any."""
+        earlier = next((h for h in reversed(out["hypotheses"]) if h.field in ("directors", "cast", "people_any")
+                        and h.explicit), None)
+        if earlier is None:
+            return False
+        q.consume(i - 1)
+        if earlier.field != "people_any":
+            out[earlier.field].remove(earlier.value)
+            out.setdefault("people_any", []).append(earlier.value)
+        out.setdefault("people_any", []).append(name)
+        out["hypotheses"].append(Hypothesis("people_any", name, q.original[i], True, True))
+        return True
 
     def _languages_(self, q: Tokens, out: dict) -> None:
         for n in (2, 1):
@@ -209,8 +241,9 @@ class QueryParser:
                 else:  # inside a story an uncued language word is a story word ("the Khmer Rouge take over")
                     self._propose(out, "languages", [lang], " ".join(q.original[i:i + n]), cued)
         for i in range(len(q.words)):
-            if q.phrase_at(i, 2) in ("non english", "foreign language") or q.phrase_at(i, 1) == "foreign":
-                n = 1 if q.words[i] == "foreign" else 2
+            if q.phrase_at(i, 2) in ("non english", "foreign language") or q.phrase_at(i, 1) in ("foreign",
+                                                                                                 "subtitled"):
+                n = 1 if q.words[i] in ("foreign", "subtitled") else 2
                 q.consume(i, n)
                 out.setdefault("languages_none", []).append("English")
 
@@ -266,6 +299,24 @@ class QueryParser:
                 else:
                     self._propose(out, "genres_all", known, " ".join(q.original[i:i + n]), cued)
                 out.setdefault("genre_words", []).append(words)
+        self._misspelt_genres(q, out)
+
+    def _misspelt_genres(self, q: Tokens, out: dict) -> None:
+        """"westrens", "sci fi horor": a word close to one genre word, in a list of wishes only, said out loud."""
+        if self._story:
+            return
+        for i, w in enumerate(q.words):
+            plural_of_genre = w.endswith("s") and w[:-1] in GENRE_WORDS  # "crimes of passion" is a title's words
+            if q.used[i] or len(w) < 5 or w in self._known_words or w in STOPWORDS or not w.isalpha() \
+                    or plural_of_genre:
+                continue
+            best = process.extractOne(w, SINGLE_GENRE_WORDS, scorer=fuzz.ratio, score_cutoff=85)
+            if not best:
+                continue
+            q.consume(i)
+            known = [g for g in GENRE_SYNONYMS[best[0]] if g in self.vocab.genres]
+            self._propose(out, "genres_all", known, q.original[i], True)
+            out["notices"].append(f"I read '{q.original[i]}' as {best[0]}.")
 
     def _subgenre(self, out: dict, words: str) -> None:
         countries = [c for c in SUBGENRE_COUNTRIES.get(words, ()) if c in self.vocab.countries]
@@ -273,7 +324,30 @@ class QueryParser:
             out.setdefault("countries", []).extend(countries)
             out["hypotheses"].append(Hypothesis("countries", countries[0], words, True, True))
 
+    def _critic_percent(self, q: Tokens, out: dict) -> None:
+        """"at least 90% on rotten tomatoes", "tomatometer above 85": the critic score asked for, as a number."""
+        for i in range(len(q.words)):
+            source = 2 if q.phrase_at(i, 2) in ("rotten tomatoes", "critic score", "critics score") else (
+                1 if q.phrase_at(i, 1) in ("tomatometer", "rt") else 0)
+            if not source:
+                continue
+            near = [j for j in range(max(0, i - 4), min(len(q.words), i + source + 3))
+                    if not q.used[j] and q.words[j].isdigit() and 40 <= int(q.words[j]) <= 100]
+            if not near:
+                continue
+            j = near[0]
+            above = q.before(j) in ("over", "above") or (q.before(j, 2), q.before(j)) == ("more", "than")
+            out["min_critic_score"] = int(q.words[j]) + (1 if above else 0)
+            q.consume(i, source)
+            q.consume(j)
+            for k in (j - 2, j - 1, i - 1):
+                if 0 <= k < len(q.words) and q.words[k] in ("at", "least", "over", "above", "more", "than", "on",
+                                                            "or", "higher", "better"):
+                    q.consume(k)
+            return
+
     def _acclaim(self, q: Tokens, out: dict) -> None:
+        self._critic_percent(q, out)
         counted = oscars_asked(q.words)
         if counted and q.phrase_at(counted[1], counted[2]):
             count, i, n = counted

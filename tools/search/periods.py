@@ -57,8 +57,10 @@ class PeriodReader:
                 q.consume(i)
                 out["year_min"] = self.max_year - (4 if w != "modern" else 14)
             elif w in ("old", "vintage", "oldies") or q.phrase_at(i, 2) in ("golden age", "black white"):
+                golden = q.phrase_at(i, 2) == "golden age"
                 q.consume(i, 1 if w in ("old", "vintage", "oldies") else 2)
-                out["year_max"] = 1969
+                # Hollywood's golden age ended with the studio system, about 1960; "old" reaches the 60s.
+                out["year_max"] = 1960 if golden else 1969
 
     def story_years(self, out: dict, story: bool) -> None:
         """"... in the 70s" inside a story is when it happens, not when the film was made: a guess, so it is said

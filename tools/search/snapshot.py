@@ -26,7 +26,7 @@ from tools.search.passages import Passages
 from tools.search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
-FORMAT = 13  # bump when facet or keyword indexing changes: the snapshot is rebuilt (13: BM25 k1/b of the body)
+FORMAT = 14  # bump when facet, keyword or vocabulary indexing changes: the snapshot is rebuilt (14: actor surnames)
 
 
 @dataclass

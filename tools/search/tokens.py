@@ -58,6 +58,8 @@ class Tokens:
             if self.words[j] == "stand" and j and self.words[j - 1] in ("cant", "cannot"):
                 self.consume(j - 1, 2)
                 return True  # "I can't stand musicals"
+            if self.words[j] == "non" and j != i - 1:
+                continue  # a prefix: "non-English-language war movie" negates English, not war
             if self.words[j] in NEGATIONS:
                 self.consume(j)
                 return True
@@ -67,7 +69,8 @@ class Tokens:
 def tokenize(text: str) -> tuple[list[str], list[str]]:
     text = text.replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"(\d+)'s\b", r"\1s", text)  # 80's -> 80s
-    text = re.sub(r"'(\d\d)s?\b", r"\1s", text)  # '80s -> 80s
+    text = re.sub(r"'(\d\d)s\b", r"\1s", text)  # '80s -> 80s
+    text = re.sub(r"(?<![\w'])'(\d\d)\b", _two_digit_year, text)  # "from '94" -> 1994
     text = re.sub(r"\b([A-Za-z])\.(?=\s+[A-Z])", r"\1", text)  # "Samuel L. Jackson": an initial, not a stop
     raw = re.findall(r"\d+\.\d+|[^\W_]+(?:'[^\W_]+)?|[,.;!?]", text)  # "2.5 hours" stays one number
     # Per token without regex or Unicode folding where the token is plain ASCII: the search explains every hit
@@ -75,6 +78,11 @@ def tokenize(text: str) -> tuple[list[str], list[str]]:
     original = [tok[:-2] if tok.endswith("'s") else tok for tok in raw]
     words = [_fold(tok) for tok in original]
     return original, words
+
+
+def _two_digit_year(match: re.Match) -> str:
+    digits = int(match.group(1))
+    return str((2000 if digits < 30 else 1900) + digits)
 
 
 def _fold(token: str) -> str:

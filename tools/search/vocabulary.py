@@ -19,7 +19,7 @@ GENRE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "rom com": ("Romance", "Comedy"), "romcom": ("Romance", "Comedy"),
     "rom coms": ("Romance", "Comedy"), "romcoms": ("Romance", "Comedy"), "romantic comedies": ("Romance", "Comedy"),
     "romantic comedy": ("Romance", "Comedy"),
-    "romance": ("Romance",), "romantic": ("Romance",), "love story": ("Romance",), "love stories": ("Romance",),
+    "romance": ("Romance",), "romances": ("Romance",), "romantic": ("Romance",), "love story": ("Romance",), "love stories": ("Romance",),
     "thriller": ("Thriller",), "thrillers": ("Thriller",), "suspense": ("Thriller",),
     "suspenseful": ("Thriller",),
     "action": ("Action",), "action packed": ("Action",), "martial arts": ("Action",),
@@ -93,13 +93,27 @@ class PersonIndex:
     names: dict[str, str] = field(default_factory=dict)  # normalised full name -> display name
     directed: Counter = field(default_factory=Counter)
     acted: Counter = field(default_factory=Counter)
+    #: Acting credits on films the person did not direct (a director's cameos in their own films are not a
+    #: second career: Hitchcock acted in 31 catalog films, all his own).
+    acted_for_others: Counter = field(default_factory=Counter)
+    #: The same credits weighed by the films' critic review counts: how well known each career is.
+    directed_weight: Counter = field(default_factory=Counter)
+    acted_weight: Counter = field(default_factory=Counter)
     surnames: dict[str, str] = field(default_factory=dict)  # distinctive director surname -> display name
+    lead_surnames: dict[str, str] = field(default_factory=dict)  # distinctive actor surname -> display name
     #: surname -> (role, names, most credited first) of people who share it on at least two films: "the Coen
     #: brothers" (directors), "the Marx Brothers" (cast). Directors win when both exist.
     families: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def role(self, name: str) -> str:
-        return "director" if self.directed[name] >= self.acted[name] else "cast"
+        """"director" or "cast" where one career is both longer and far better known (weighed by critic reviews:
+        "Scorsese films" are the ones he directed, though he acted in 20 others), else "any" ("Clint Eastwood
+        westerns" are the ones he directed and the ones he starred in)."""
+        directed, acted = self.directed[name], self.acted_for_others[name]
+        known_directing, known_acting = self.directed_weight[name], self.acted_weight[name]
+        if directed > acted and known_directing >= 2 * known_acting:
+            return "director"
+        return "cast" if acted > directed and known_acting >= 2 * known_directing else "any"
 
 
 @dataclass
@@ -123,13 +137,19 @@ class Vocabulary:
         years = [t.year for t in titles if t.year]
         for t in titles:
             by_title.setdefault(normalize_title(t.title), []).append(t.id)
+            reviews = t.critic_review_count or 0
             for name in t.directors:
                 people.names.setdefault(normalize_title(name), name)
                 people.directed[name] += 1
+                people.directed_weight[name] += reviews
             for name in t.cast:
                 people.names.setdefault(normalize_title(name), name)
                 people.acted[name] += 1
-        people.surnames = _distinctive_surnames(people)
+                if name not in t.directors:
+                    people.acted_for_others[name] += 1
+                    people.acted_weight[name] += reviews
+        people.surnames = _distinctive_surnames(people.directed)
+        people.lead_surnames = _distinctive_surnames(people.acted, min_credits=5, min_length=4)
         people.families = _families(titles, people)
         return cls(
             genres={g for t in titles for g in t.genres},
@@ -143,18 +163,20 @@ class Vocabulary:
         )
 
 
-def _distinctive_surnames(people: PersonIndex) -> dict[str, str]:
-    """Surnames that point to one prolific director ("Kubrick", "Spielberg"), for queries like "by Kubrick"."""
+def _distinctive_surnames(credits: Counter, min_credits: int = 2, min_length: int = 3) -> dict[str, str]:
+    """Surnames that point to one prolific director ("Kubrick", "Ozu") or actor ("DiCaprio"), for queries like
+    "by Kubrick" or "with Bogart". A three-letter surname needs five films ("ozu movies"; "lee" stays open)."""
     by_surname: dict[str, list[str]] = {}
-    for name, count in people.directed.items():
+    for name, count in credits.items():
         parts = normalize_title(name).split()
-        if count >= 2 and len(parts) >= 2 and len(parts[-1]) >= 4:
+        long_enough = len(parts[-1]) >= 4 or (len(parts[-1]) >= min_length and count >= 5) if parts else False
+        if count >= min_credits and len(parts) >= 2 and long_enough:
             by_surname.setdefault(parts[-1], []).append(name)
     out = {}
     for surname, names in by_surname.items():
-        top = sorted(names, key=lambda n: -people.directed[n])
-        # Only when one director clearly dominates the surname; "Scott" (Ridley, Tony) stays ambiguous.
-        if len(top) == 1 or people.directed[top[0]] >= 2 * people.directed[top[1]]:
+        top = sorted(names, key=lambda n: -credits[n])
+        # Only when one person clearly dominates the surname; "Scott" (Ridley, Tony) stays ambiguous.
+        if len(top) == 1 or credits[top[0]] >= 2 * credits[top[1]]:
             out[surname] = top[0]
     return out
 
