@@ -72,6 +72,10 @@ def test_chroma_where_backend_agrees_with_memory_backend(small_catalog):
     memory = small_catalog.search_engine
     chroma = CatalogSearch(small_catalog.store, backend="chroma")
     for query in ["a horror film from the 80s", "films by Alfred Hitchcock", "a comedy but not romantic",
-                  "French or Italian comedies", "critically acclaimed war movies", "a movie under 100 minutes"]:
+                  "French or Italian comedies", "critically acclaimed war movies", "a movie under 100 minutes",
+                  "anything with Cary Grant or Tom Hanks"]:
         # Same filter meaning; the order differs (the memory backend fuses BM25, facets and the prior).
         assert set(ids(memory.search(query))) == set(ids(chroma.search(query))), query
+    either = memory.parse("anything with Cary Grant or Tom Hanks")
+    assert either.people_any == ("Cary Grant", "Tom Hanks")
+    assert len(ids(chroma.search("with Cary Grant or Tom Hanks"))) >= 2

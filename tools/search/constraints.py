@@ -119,7 +119,8 @@ class Constraints:
         for person in self.people_none:
             clauses += [{"directors": {"$not_contains": person}}, {"cast": {"$not_contains": person}}]
         if self.people_any:
-            clauses.append({"$or": [{role: {"$contains": p}} for p in self.people_any for role in ("directors", "cast")]})
+            either = [{role: {"$contains": p}} for p in self.people_any for role in ("directors", "cast")]
+            clauses.append({"$or": either})
         _any(clauses, "genres", self.genres_any)
         _any(clauses, "countries", self.countries)
         _any(clauses, "languages", self.languages)
