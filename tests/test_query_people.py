@@ -30,7 +30,9 @@ def titles() -> list[Title]:
         Title("w2", "Another Western", 1992, genres=["Western"], directors=["Clint Eastwood"],
               cast=["Clint Eastwood"]),
         *(Title(f"g{k}", f"Genre film {k}", 1980, genres=[g]) for k, g in enumerate(
-            ("Science Fiction", "Horror", "Crime", "War", "Romance", "Thriller"))),
+            ("Science Fiction", "Horror", "Crime", "War", "Romance", "Thriller", "Comedy", "Action", "Fantasy"))),
+        Title("in", "A Hindi film", 2004, genres=["Romance"], countries=["India", "Serbia"], languages=["Hindi"]),
+        *_films("Isabelle Huppert", "cast", 5, 30),
     ]
 
 
@@ -83,3 +85,29 @@ def test_list_of_wishes_readings_found_by_blind_tune_queries(parse):
     assert c.genres_all == ("War",) and c.languages_none == ("English",) and c.genres_none == ()
     assert parse("subtitled crime films").languages_none == ("English",)
     assert parse("golden-age Hollywood romances").year_max == 1960
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("comedies under 1h30", {"runtime_max": 89}),
+    ("an hour and forty minutes or less", {"runtime_max": 100}),
+    ("got any action comedies newer than 2005?", {"year_min": 2006}),
+    ("horror thrillers no older than 1990", {"year_min": 1990}),
+    ("foreign comedies with subtitles, nothing before 1990", {"year_min": 1990, "year_max": None}),
+    ("westerns not after 1960", {"year_max": 1960}),
+    ("fantasy movies from the decade before 2000", {"year_min": 1990, "year_max": 1999}),
+    ("bollywood love stories", {"countries": ("India",), "languages": ("Hindi",)}),
+    ("certified fresh dramas", {"min_critic_score": 80}),
+    ("huppert's films", {"cast": ("Isabelle Huppert",)}),  # a possessive names whose films, even in lower case
+])
+def test_more_list_of_wishes_readings(parse, query, expected):
+    c = parse(query)
+    assert {k: getattr(c, k) for k in expected} == expected
+
+
+def test_inside_a_story_only_the_words_before_it_describe_the_film(parse):
+    cat = parse("old black and white horror where a woman from Serbia believes she will turn into a panther if her "
+                "new husband ever kisses her")
+    assert cat.countries == () and cat.year_min is None and cat.era_hint == (1900, 1969)  # not 'new' = recent
+    rambow = parse("British comedy about a boy from a strict religious family who teams up with the school "
+                   "troublemaker to shoot their own action movie sequel on a camcorder")
+    assert rambow.genres_all == () and any(h.value == "Action" for h in rambow.boosts)

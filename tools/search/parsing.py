@@ -5,6 +5,8 @@ Rule-based on purpose: it must work with no LLM, in well under a millisecond, an
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz, process
 
 from knowledge.titles import MAX_OSCAR_CLASS
@@ -43,7 +45,9 @@ LANGUAGE_CUES_AFTER = {"language", "speaking", "spoken", "dialogue", "audio", "d
 ACCLAIM = {"acclaimed", "best", "masterpiece", "masterpieces", "greatest", "beloved", "praised", "classic",
            "classics"}
 ACCLAIM_PHRASES = ("critically acclaimed", "top rated", "highly rated", "well reviewed", "must see", "critics loved",
-                   "good reviews", "great reviews", "top notch")
+                   "good reviews", "great reviews", "top notch", "certified fresh")
+# Where a remembered story begins: "[a 70s disney comedy] where...", "[British comedy] about a boy who...".
+STORY_OPENERS = frozenset({"where", "about", "who", "whose", "which", "when", "that", "in which"})
 SETTING_CUES = ("set in", "takes place in", "located in", "happens in")
 # Genre words, as one set: the film-noun checks run for many words of every query.
 GENRE_WORDS = frozenset(GENRE_SYNONYMS)
@@ -70,11 +74,13 @@ class QueryParser:
             notices.append(f"Your query was {len(text):,} characters; only the first {MAX_QUERY_CHARS:,} were used.")
             text = text[:MAX_QUERY_CHARS]
         q = Tokens(*tokenize(text))
+        self._text = text.replace("\u2019", "'")
         out: dict = {"notices": notices, "hypotheses": []}
         periods = PeriodReader(self.vocab.max_year)
         periods.years(q, out)
         periods.runtime(q, out)
         self._story = is_description(q.words, self._story_words(q))
+        self._story_start = next((i for i, w in enumerate(q.words) if i and w in STORY_OPENERS), len(q.words))
         periods.story_years(out, self._story)
         periods.story_runtime(out, self._story)
         for step in (self._people, self._languages_, self._places, self._genres, self._acclaim, self._kind,
@@ -84,6 +90,11 @@ class QueryParser:
         return self._finish(q, out)
 
     # -- matchers --------------------------------------------------------------------------------------
+
+    def _said_of_the_film(self, i: int) -> bool:
+        """In a story, only the words before it starts describe the film ("British comedy about a boy..."); later
+        ones are the story's own ("a woman from Serbia", "they shoot their own action movie")."""
+        return not self._story or i < self._story_start
 
     def _story_words(self, q: Tokens) -> int:
         """Words that tell a story: not filler, not a genre, place, language, tone or a catalog name."""
@@ -142,7 +153,8 @@ class QueryParser:
         # An actor's surname only capitalised: "the best animated films" is not James Best, a "pool hall film" not
         # Philip Baker Hall. (Lower-case director surnames were read before, and "ozu movies" still is.)
         director = people.surnames.get(w)
-        lead = people.lead_surnames.get(w) if q.original[i][:1].isupper() else None
+        possessive = re.search(rf"\b{re.escape(q.original[i])}'s\b", self._text, re.IGNORECASE) is not None
+        lead = people.lead_surnames.get(w) if q.original[i][:1].isupper() or possessive else None
         if cue in DIRECTOR_CUES:
             return director or self._close_surname(q, i, out), "director"
         if cue in CAST_CUES | {"or"}:
@@ -258,8 +270,9 @@ class QueryParser:
                 q.consume(i, n)
                 cue = q.before(i)
                 setting = " ".join((q.before(i, 2), cue)) in SETTING_CUES
-                cued = not setting and (cue in ("from", "made") or q.before(i, 2) in ("made", "filmed", "shot")
-                                        or followed_by_film_noun(q.words, i + n, GENRE_WORDS))
+                cued = not setting and self._said_of_the_film(i) and (
+                    cue in ("from", "made") or q.before(i, 2) in ("made", "filmed", "shot")
+                    or followed_by_film_noun(q.words, i + n, GENRE_WORDS))
                 if cue in ("from", "in", "made"):
                     q.consume(i - 1)
                 known = [c for c in countries if c in self.vocab.countries]
@@ -271,6 +284,8 @@ class QueryParser:
                     self._story = was
                 else:
                     self._propose(out, "countries", known, " ".join(q.original[i:i + n]), cued)
+                    if q.words[i] == "bollywood" and "Hindi" in self.vocab.languages:  # Mumbai's Hindi cinema
+                        self._propose(out, "languages", ["Hindi"], q.original[i], cued)
 
     def _genres(self, q: Tokens, out: dict) -> None:
         for i in range(len(q.words) - 1):
@@ -290,8 +305,8 @@ class QueryParser:
                     continue
                 self._subgenre(out, words)
                 # First word of a list of wishes ("comedy from France"), not of a story ("a family moves to...").
-                cued = (i <= 1 and not self._story) or q.words[i + n - 1] in FILM_NOUNS or followed_by_film_noun(
-                    q.words, i + n, GENRE_WORDS)
+                cued = (i <= 1 and not self._story) or self._said_of_the_film(i) and (
+                    q.words[i + n - 1] in FILM_NOUNS or followed_by_film_noun(q.words, i + n, GENRE_WORDS))
                 if words in SUBGENRE_ANY:
                     out.setdefault("genres_any", []).extend(g for g in SUBGENRE_ANY[words] if g in self.vocab.genres)
                 elif q.before(i) == "or" and out.get("genres_all"):

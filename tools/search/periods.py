@@ -53,7 +53,8 @@ class PeriodReader:
                 self._apply_decade(q, i, span, out)
             elif re.fullmatch(r"(18|19|20)\d\d", w):
                 self._apply_year(q, i, int(w), out)
-            elif w in ("recent", "new", "newer", "latest", "modern", "contemporary") and not _names_a_place(q, i):
+            elif w in ("recent", "new", "newer", "latest", "modern", "contemporary") and not _names_a_place(q, i) \
+                    and _said_of_films(q.words, i):
                 q.consume(i)
                 out["year_min"] = self.max_year - (4 if w != "modern" else 14)
             elif w in ("old", "vintage", "oldies") or q.phrase_at(i, 2) in ("golden age", "black white"):
@@ -70,7 +71,7 @@ class PeriodReader:
         if any(cue in EXPLICIT_YEAR_CUES for cue in self._year_cues):
             return
         low, high = out.pop("year_min", None), out.pop("year_max", None)
-        if self._release_phrased:
+        if self._release_phrased and (low or 1900) <= (high or self.max_year):
             out["era_hint"] = (low or 1900, high or self.max_year)
             out["notices"].append("I read the years as when the film was made, a hint rather than a filter.")
         else:
@@ -119,12 +120,18 @@ class PeriodReader:
             start, end = {"early": (start, start + 3), "mid": (start + 4, start + 6), "late": (start + 7, end)}[part]
         cue = q.before(i, 2) if part in ("the", "early", "mid", "late") else part
         self._year_cues.append(cue)
+        cue_at = i - (2 if part in ("the", "early", "mid", "late") else 1)
+        cue = _flip_if_negated(q, cue_at, cue)
+        if cue in ("before", "pre", "prior", "after", "post", "since", "through") and cue_at >= 0:
+            q.consume(cue_at)
         if cue in ("before", "pre", "prior"):
             out["year_max"] = start - 1
         elif cue in ("after", "post"):
             out["year_min"] = end + 1
         elif cue == "since":
             out["year_min"] = start
+        elif cue == "through":
+            out["year_max"] = end
         else:
             out.setdefault("year_min", start)
             out["year_min"] = min(out["year_min"], start)
@@ -134,13 +141,24 @@ class PeriodReader:
         q.consume(i)
         cue = q.before(i)
         nxt = q.words[i + 1] if i + 1 < len(q.words) else ""
+        cue_at = i - 1
+        if cue == "than" and q.before(i, 2) in COMPARATIVES:  # "newer than 2005", "no older than 1990"
+            cue_at = i - 2
+            cue = COMPARATIVES[q.before(i, 2)]
+            q.consume(i - 2, 2)
         self._year_cues.append(cue)
-        if cue in ("before", "pre", "until", "till", "prior"):
+        cue = _flip_if_negated(q, cue_at, cue)
+        if cue == "before" and q.before(i, 2) == "decade":  # "the decade before 2000"
+            q.consume(i - 2)
+            out["year_min"], out["year_max"] = year - 10, year - 1
+        elif cue in ("before", "pre", "until", "till", "prior"):
             out["year_max"] = year - 1
         elif cue in ("after", "post"):
             out["year_min"] = year + 1
         elif cue == "since":
             out["year_min"] = year
+        elif cue == "through":
+            out["year_max"] = year
         elif re.fullmatch(r"(18|19|20)\d\d", nxt) or (nxt in ("to", "and", "through") and i + 2 < len(q.words)
                                                         and re.fullmatch(r"(18|19|20)\d\d", q.words[i + 2])):
             last = int(q.words[i + 1] if nxt.isdigit() else q.words[i + 2])
@@ -148,7 +166,8 @@ class PeriodReader:
             out["year_min"], out["year_max"] = min(year, last), max(year, last)
         elif out.get("year_min") is None:
             out["year_min"] = out["year_max"] = year
-        if cue in ("before", "pre", "until", "till", "prior", "after", "post", "since", "between", "from", "in"):
+        if cue in ("before", "pre", "until", "till", "prior", "after", "post", "since", "between", "from", "in",
+                   "through"):
             q.consume(i - 1)
 
     def runtime(self, q: Tokens, out: dict) -> None:
@@ -208,6 +227,26 @@ FILM_WORDS = frozenset({"movie", "movies", "film", "films", "flick", "picture", 
                         "animation", "noir", "sci", "scifi", "action", "war", "adventure", "fantasy", "mystery",
                         "disney", "hollywood", "slasher", "kids", "teen"})
 FILM_WORD_WINDOW = 5
+
+
+COMPARATIVES = {"newer": "after", "later": "after", "younger": "after", "older": "before", "earlier": "before"}
+
+
+def _said_of_films(words: list[str], i: int) -> bool:
+    """"new comedies", "something new", "recent releases": about films; "her new husband" is not."""
+    return i == len(words) - 1 or any(w in FILM_WORDS | RELEASE_WORDS for w in words[i + 1:i + 3])
+
+
+RELEASE_WORDS = frozenset({"releases", "release", "ones", "stuff", "titles", "out", "arrivals", "classics",
+                           "comedies", "dramas", "thrillers", "westerns", "musicals", "documentaries", "cartoons"})
+
+
+def _flip_if_negated(q: Tokens, cue_at: int, cue: str) -> str:
+    """"nothing before 1990" is from 1990 on, "not after 1960" up to 1960."""
+    flips = {"before": "since", "pre": "since", "prior": "since", "after": "through", "post": "through"}
+    if cue in flips and cue_at > 0 and q.negated(cue_at):
+        return flips[cue]
+    return cue
 
 
 def _names_a_place(q: Tokens, i: int) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "an": 1, "a": 1}
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "an": 1, "a": 1, "ten": 10, "fifteen": 15,
+                "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 MINUTE_UNITS = ("minutes", "minute", "mins", "min", "m")
 HOUR_UNITS = ("hours", "hour", "hrs", "hr", "h")
 # Cues after a duration: "three hours or longer", "85 minutes tops", "90 minutes or less", "2 hours plus".
@@ -60,6 +61,10 @@ def duration_at(words: list[str], i: int) -> tuple[int, int] | None:
     if nxt[:1] and nxt[0] in HOUR_UNITS:
         if nxt[1:4] == ["and", "a", "half"]:
             return int((value + 0.5) * 60), 5
+        skip = 2 if nxt[1:2] == ["and"] else 1  # "1 hour 30 minutes", "an hour and 40 minutes"
+        minutes = _number(nxt[skip]) if len(nxt) > skip + 1 and nxt[skip + 1] in MINUTE_UNITS else None
+        if minutes:
+            return int(value * 60 + minutes), skip + 3
         return int(value * 60), 2
     return None
 

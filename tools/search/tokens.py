@@ -71,6 +71,8 @@ def tokenize(text: str) -> tuple[list[str], list[str]]:
     text = re.sub(r"(\d+)'s\b", r"\1s", text)  # 80's -> 80s
     text = re.sub(r"'(\d\d)s\b", r"\1s", text)  # '80s -> 80s
     text = re.sub(r"(?<![\w'])'(\d\d)\b", _two_digit_year, text)  # "from '94" -> 1994
+    # "1h30", "2h", "1h 30m" -> "1 hours 30 minutes"
+    text = re.sub(r"\b(\d)\s?h(?:rs?)?(?:\s?(\d{1,2})\s?(?:m|min|mins)?)?\b", _hours_minutes, text)
     text = re.sub(r"\b([A-Za-z])\.(?=\s+[A-Z])", r"\1", text)  # "Samuel L. Jackson": an initial, not a stop
     raw = re.findall(r"\d+\.\d+|[^\W_]+(?:'[^\W_]+)?|[,.;!?]", text)  # "2.5 hours" stays one number
     # Per token without regex or Unicode folding where the token is plain ASCII: the search explains every hit
@@ -78,6 +80,10 @@ def tokenize(text: str) -> tuple[list[str], list[str]]:
     original = [tok[:-2] if tok.endswith("'s") else tok for tok in raw]
     words = [_fold(tok) for tok in original]
     return original, words
+
+
+def _hours_minutes(match: re.Match) -> str:
+    return f"{match.group(1)} hours" + (f" {match.group(2)} minutes" if match.group(2) else "")
 
 
 def _two_digit_year(match: re.Match) -> str:

@@ -112,9 +112,9 @@ class PersonIndex:
         westerns" are the ones he directed and the ones he starred in)."""
         directed, acted = self.directed[name], self.acted_for_others[name]
         known_directing, known_acting = self.directed_weight[name], self.acted_weight[name]
-        if directed > acted and known_directing >= 2 * known_acting:
+        if directed > acted and known_directing >= 1.5 * known_acting:
             return "director"
-        return "cast" if acted > directed and known_acting >= 2 * known_directing else "any"
+        return "cast" if acted > directed and known_acting >= 1.5 * known_directing else "any"
 
 
 @dataclass
