@@ -32,7 +32,8 @@ def titles() -> list[Title]:
         *(Title(f"g{k}", f"Genre film {k}", 1980, genres=[g]) for k, g in enumerate(
             ("Science Fiction", "Horror", "Crime", "War", "Romance", "Thriller", "Comedy", "Action", "Fantasy"))),
         Title("in", "A Hindi film", 2004, genres=["Romance"], countries=["India", "Serbia"], languages=["Hindi"]),
-        *_films("Isabelle Huppert", "cast", 5, 30),
+        *_films("Isabelle Huppert", "cast", 5, 30), *_films("James Stewart", "cast", 5, 30),
+        Title("doc", "A documentary", 2008, genres=["Documentary"], languages=["English"]),
     ]
 
 
@@ -98,6 +99,18 @@ def test_list_of_wishes_readings_found_by_blind_tune_queries(parse):
     ("bollywood love stories", {"countries": ("India",), "languages": ("Hindi",)}),
     ("certified fresh dramas", {"min_critic_score": 80}),
     ("huppert's films", {"cast": ("Isabelle Huppert",)}),  # a possessive names whose films, even in lower case
+    ("a thriller tonight, nothing over two hours", {"runtime_max": 120, "runtime_min": None}),
+    ("adventure epics, 2hrs+", {"runtime_min": 120}),
+    ("a mystery that's ninety minutes or so", {"runtime_min": 80, "runtime_max": 100}),
+    ("highly rated 90 minute thrillers", {"min_critic_score": 80, "runtime_min": 80}),  # "rated" no runtime cue
+    ("'60s sci-fi rated 80+", {"min_critic_score": 80, "year_min": 1960}),
+    ("any documentary scoring above 85 with critics, from 2005 or later",
+     {"min_critic_score": 86, "year_min": 2005, "year_max": None, "genres_all": ("Documentary",)}),
+    ("nothing that isn't a comedy, from the 80s", {"genres_all": ("Comedy",), "genres_none": ()}),
+    ("sci-fi that took home multiple Academy Awards", {"genres_all": ("Science Fiction",), "awards": "oscars_2"}),
+    ("mid-century dramas", {"year_min": 1945, "year_max": 1965}),
+    ("top rated war films with subtitles", {"languages_none": ("English",)}),
+    ("Aussie films", {"countries": ()}),  # no Australian film in this catalog: nothing to filter on
 ])
 def test_more_list_of_wishes_readings(parse, query, expected):
     c = parse(query)
@@ -111,3 +124,7 @@ def test_inside_a_story_only_the_words_before_it_describe_the_film(parse):
     rambow = parse("British comedy about a boy from a strict religious family who teams up with the school "
                    "troublemaker to shoot their own action movie sequel on a camcorder")
     assert rambow.genres_all == () and any(h.value == "Action" for h in rambow.boosts)
+
+
+def test_a_nickname_finds_the_credited_name(parse):
+    assert parse("jimmy stewart movies").cast == ("James Stewart",)

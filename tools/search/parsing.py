@@ -45,7 +45,19 @@ LANGUAGE_CUES_AFTER = {"language", "speaking", "spoken", "dialogue", "audio", "d
 ACCLAIM = {"acclaimed", "best", "masterpiece", "masterpieces", "greatest", "beloved", "praised", "classic",
            "classics"}
 ACCLAIM_PHRASES = ("critically acclaimed", "top rated", "highly rated", "well reviewed", "must see", "critics loved",
-                   "good reviews", "great reviews", "top notch", "certified fresh")
+                   "good reviews", "great reviews", "top notch", "certified fresh", "critics raved", "raved about",
+                   "rave reviews")
+# Words of awards and acclaim: a wish's words, never a story's ("sci-fi that took home multiple Academy Awards").
+ACCLAIM_WORDS = frozenset({"oscar", "oscars", "academy", "award", "awards", "winning", "winner", "winners", "won",
+                           "nominated", "nominations", "multiple", "critics", "critic", "reviews", "rated", "scoring",
+                           "acclaimed", "raved", "rave", "highly"})
+NICKNAMES = {"jimmy": "james", "jim": "james", "bob": "robert", "bobby": "robert", "bill": "william",
+             "billy": "william", "mike": "michael", "mick": "michael", "dick": "richard", "rick": "richard",
+             "tony": "anthony", "joe": "joseph", "chuck": "charles", "charlie": "charles", "eddie": "edward",
+             "ed": "edward", "sam": "samuel", "danny": "daniel", "matt": "matthew", "chris": "christopher",
+             "nick": "nicholas", "steve": "steven", "liz": "elizabeth", "kate": "katharine", "tom": "thomas"}
+SCORE_VERBS = ("rated", "scoring", "scored", "score")
+SUBTITLED = ("foreign", "subtitled", "subtitles")
 # Where a remembered story begins: "[a 70s disney comedy] where...", "[British comedy] about a boy who...".
 STORY_OPENERS = frozenset({"where", "about", "who", "whose", "which", "when", "that", "in which"})
 SETTING_CUES = ("set in", "takes place in", "located in", "happens in")
@@ -100,7 +112,8 @@ class QueryParser:
         """Words that tell a story: not filler, not a genre, place, language, tone or a catalog name."""
         names = self._name_rows(q) | _phrase_rows(q.words, self._known_words)
         return sum(1 for i, w in enumerate(q.words) if not q.used[i] and i not in names and w not in STOPWORDS
-                   and w not in NEGATIONS and w not in self._known_words and w.isalpha() and len(w) > 1)
+                   and w not in NEGATIONS and w not in self._known_words and w not in ACCLAIM_WORDS and w.isalpha()
+                   and len(w) > 1)
 
     def _name_rows(self, q: Tokens) -> set[int]:
         rows: set[int] = set()
@@ -128,7 +141,7 @@ class QueryParser:
         for n in (4, 3, 2):
             for i in range(len(q.words) - n + 1):
                 phrase = q.phrase_at(i, n)
-                name = self.vocab.people.names.get(phrase) if phrase else None
+                name = self._person_named(phrase) if phrase else None
                 if name:
                     self._apply_person(q, i, n, name, out)
         for i, w in enumerate(q.words):
@@ -145,6 +158,12 @@ class QueryParser:
             name, role = self._surname(q, i, films_follow, out)
             if name:
                 self._apply_person(q, i, 1, name, out, role=role)
+
+    def _person_named(self, phrase: str) -> str | None:
+        """A full name, or the same with a nickname's formal first name ("jimmy stewart" is James Stewart)."""
+        names = self.vocab.people.names
+        first, _, rest = phrase.partition(" ")
+        return names.get(phrase) or (names.get(f"{NICKNAMES[first]} {rest}") if first in NICKNAMES and rest else None)
 
     def _surname(self, q: Tokens, i: int, films_follow: bool, out: dict) -> tuple[str | None, str | None]:
         """Whose surname: a director's after "by" ("by Kubrick"), an actor's after "with"/"starring" ("with
@@ -253,9 +272,8 @@ class QueryParser:
                 else:  # inside a story an uncued language word is a story word ("the Khmer Rouge take over")
                     self._propose(out, "languages", [lang], " ".join(q.original[i:i + n]), cued)
         for i in range(len(q.words)):
-            if q.phrase_at(i, 2) in ("non english", "foreign language") or q.phrase_at(i, 1) in ("foreign",
-                                                                                                 "subtitled"):
-                n = 1 if q.words[i] in ("foreign", "subtitled") else 2
+            if q.phrase_at(i, 2) in ("non english", "foreign language") or q.phrase_at(i, 1) in SUBTITLED:
+                n = 1 if q.words[i] in SUBTITLED else 2
                 q.consume(i, n)
                 out.setdefault("languages_none", []).append("English")
 
@@ -340,13 +358,15 @@ class QueryParser:
             out["hypotheses"].append(Hypothesis("countries", countries[0], words, True, True))
 
     def _critic_percent(self, q: Tokens, out: dict) -> None:
-        """"at least 90% on rotten tomatoes", "tomatometer above 85": the critic score asked for, as a number."""
+        """"at least 90% on rotten tomatoes", "tomatometer above 85", "rated 80+", "scoring above 85 with critics":
+        the critic score asked for, as a number (40-100, so "rated R" and years are not one)."""
         for i in range(len(q.words)):
             source = 2 if q.phrase_at(i, 2) in ("rotten tomatoes", "critic score", "critics score") else (
-                1 if q.phrase_at(i, 1) in ("tomatometer", "rt") else 0)
+                1 if q.phrase_at(i, 1) in ("tomatometer", "rt", "critics", "critic", *SCORE_VERBS) else 0)
             if not source:
                 continue
-            near = [j for j in range(max(0, i - 4), min(len(q.words), i + source + 3))
+            start = i + 1 if q.words[i] in SCORE_VERBS else max(0, i - 4)  # "rated 80", not "80 minutes, rated"
+            near = [j for j in range(start, min(len(q.words), i + source + 3))
                     if not q.used[j] and q.words[j].isdigit() and 40 <= int(q.words[j]) <= 100]
             if not near:
                 continue
@@ -357,7 +377,10 @@ class QueryParser:
             q.consume(j)
             for k in (j - 2, j - 1, i - 1):
                 if 0 <= k < len(q.words) and q.words[k] in ("at", "least", "over", "above", "more", "than", "on",
-                                                            "or", "higher", "better"):
+                                                            "or", "higher", "better", "with"):
+                    q.consume(k)
+            for k in range(j + 1, min(len(q.words), j + 4)):  # "80 plus", "85 with critics", "90 or higher"
+                if q.words[k] in ("plus", "or", "higher", "better", "above", "with", "critics", "critic"):
                     q.consume(k)
             return
 

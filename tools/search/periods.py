@@ -24,7 +24,7 @@ MOVEMENTS: dict[str, tuple[int, int]] = {
     "new wave": (1958, 1969), "nouvelle vague": (1958, 1969), "new hollywood": (1967, 1982),
     "neorealism": (1943, 1956), "neorealist": (1943, 1956), "neo realism": (1943, 1956),
     "neo realist": (1943, 1956), "german expressionism": (1919, 1933), "expressionist": (1919, 1933),
-    "pre code": (1929, 1934), "silent era": (1894, 1929),
+    "pre code": (1929, 1934), "silent era": (1894, 1929), "mid century": (1945, 1965), "y2k": (1998, 2002),
 }
 # "silent" names the era only before a film word: "a silent man" in a story is not a silent film.
 SILENT_FILM_WORDS = frozenset({"film", "films", "movie", "movies", "cinema", "comedy", "comedies", "classic",
@@ -159,6 +159,12 @@ class PeriodReader:
             out["year_min"] = year
         elif cue == "through":
             out["year_max"] = year
+        elif " ".join(q.words[i + 1:i + 3]) in OR_LATER or nxt in ("onwards", "onward"):
+            q.consume(i + 1, 1 if nxt.startswith("onward") else 2)
+            out["year_min"] = year
+        elif " ".join(q.words[i + 1:i + 3]) in OR_EARLIER:
+            q.consume(i + 1, 2)
+            out["year_max"] = year
         elif re.fullmatch(r"(18|19|20)\d\d", nxt) or (nxt in ("to", "and", "through") and i + 2 < len(q.words)
                                                         and re.fullmatch(r"(18|19|20)\d\d", q.words[i + 2])):
             last = int(q.words[i + 1] if nxt.isdigit() else q.words[i + 2])
@@ -203,8 +209,9 @@ class PeriodReader:
             length += 1
         q.consume(i, length)
         cue, cue2 = q.before(i), " ".join(w for w in (q.before(i, 2), q.before(i)) if w)
-        negated_more = ("more than", "longer than") if q.negated(i) else ()  # "no longer than 90 minutes"
-        if cue in ("under", "below", "within", "max", "maximum") or cue2 in (
+        negated = q.negated(i)  # "no longer than 90 minutes", "nothing over two hours"
+        negated_more = ("more than", "longer than") if negated else ()
+        if cue in ("under", "below", "within", "max", "maximum") or (negated and cue in ("over", "above")) or cue2 in (
                 "less than", "shorter than", "at most", "no more", "up to", *negated_more):
             strict = cue in ("under", "below") or cue2 in ("less than", "shorter than")
             out["runtime_max"] = value - (1 if strict else 0)
@@ -218,7 +225,10 @@ class PeriodReader:
             self._bare_runtime.append(" ".join(q.original[i:i + length]))
         two_word_cue = cue2 in ("less than", "shorter than", "at most", "no more", "up to", "more than",
                                 "longer than", "at least")
-        q.consume(i - 2 if two_word_cue else i - 1, 2 if two_word_cue else 1)
+        if two_word_cue:
+            q.consume(i - 2, 2)
+        elif cue in RUNTIME_CUES:  # not "highly rated 90 minute thrillers": "rated" is no runtime cue
+            q.consume(i - 1)
 
 
 # What a viewer calls the film itself: "a 70s disney comedy", "old black and white spy film", "an 80s movie".
@@ -229,6 +239,10 @@ FILM_WORDS = frozenset({"movie", "movies", "film", "films", "flick", "picture", 
 FILM_WORD_WINDOW = 5
 
 
+RUNTIME_CUES = frozenset({"under", "below", "within", "max", "maximum", "over", "above", "around", "about",
+                          "roughly", "approximately", "than", "most", "least", "to", "only", "just", "exactly"})
+OR_LATER = frozenset({"or later", "or after", "or newer", "and later", "and after", "and newer", "and up"})
+OR_EARLIER = frozenset({"or earlier", "or before", "or older", "and earlier", "and before", "and older"})
 COMPARATIVES = {"newer": "after", "later": "after", "younger": "after", "older": "before", "earlier": "before"}
 
 

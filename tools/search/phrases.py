@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "an": 1, "a": 1, "ten": 10, "fifteen": 15,
-                "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+                "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+                "ninety": 90, "hundred": 100}
 MINUTE_UNITS = ("minutes", "minute", "mins", "min", "m")
 HOUR_UNITS = ("hours", "hour", "hrs", "hr", "h")
 # Cues after a duration: "three hours or longer", "85 minutes tops", "90 minutes or less", "2 hours plus".

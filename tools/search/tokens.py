@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 MAX_QUERY_CHARS = 2000
 NEGATIONS = {"not", "no", "without", "except", "non", "nothing", "avoid", "excluding", "minus", "isnt", "dont",
              "arent", "wasnt", "doesnt", "dislike", "dislikes", "never", "hate", "hates", "skip", "neither", "nor"}
+DOUBLING = {"nothing", "no", "none", "never"}
+INNER_NEGATIONS = {"isnt", "arent", "not", "wasnt", "doesnt"}
 NEGATION_STOPS = {",", ".", ";", "!", "?", "but", "and", "yet", "though"}
 STOPWORDS = {
     "a", "an", "the", "some", "any", "me", "i", "we", "us", "you", "my", "our", "to", "of", "for", "and", "or",
@@ -62,6 +64,11 @@ class Tokens:
                 continue  # a prefix: "non-English-language war movie" negates English, not war
             if self.words[j] in NEGATIONS:
                 self.consume(j)
+                # "nothing that isn't a comedy", "no movies that aren't animated": two negations make a wish
+                outer = next((k for k in range(j - 1, max(-1, j - 4), -1) if self.words[k] in DOUBLING), None)
+                if outer is not None and self.words[j] in INNER_NEGATIONS:
+                    self.consume(outer)
+                    return False
                 return True
         return False
 
@@ -71,6 +78,7 @@ def tokenize(text: str) -> tuple[list[str], list[str]]:
     text = re.sub(r"(\d+)'s\b", r"\1s", text)  # 80's -> 80s
     text = re.sub(r"'(\d\d)s\b", r"\1s", text)  # '80s -> 80s
     text = re.sub(r"(?<![\w'])'(\d\d)\b", _two_digit_year, text)  # "from '94" -> 1994
+    text = re.sub(r"(?<=\w)\+", " plus", text)  # "2hrs+", "rated 80+"
     # "1h30", "2h", "1h 30m" -> "1 hours 30 minutes"
     text = re.sub(r"\b(\d)\s?h(?:rs?)?(?:\s?(\d{1,2})\s?(?:m|min|mins)?)?\b", _hours_minutes, text)
     text = re.sub(r"\b([A-Za-z])\.(?=\s+[A-Z])", r"\1", text)  # "Samuel L. Jackson": an initial, not a stop
