@@ -79,3 +79,10 @@ def test_chroma_where_backend_agrees_with_memory_backend(small_catalog):
     either = memory.parse("anything with Cary Grant or Tom Hanks")
     assert either.people_any == ("Cary Grant", "Tom Hanks")
     assert len(ids(chroma.search("with Cary Grant or Tom Hanks"))) >= 2
+
+
+def test_why_names_each_matched_word_once_and_no_pronoun(search):
+    hits = search.search("a girl works in a bathhouse of spirits to free her parents, her parents are pigs").hits
+    mentions = [reason for reason in hits[0].why if reason.startswith("mentions")]
+    words = mentions[0].removeprefix("mentions ").split(", ")
+    assert hits[0].title.title == "Spirited Away" and len(words) == len(set(words)) and "her" not in words

@@ -326,7 +326,12 @@ def _matched_words(words: list[str], t: Title) -> list[str]:
     if not words:
         return []
     haystack = " ".join(tokenize(f"{t.title} {' '.join(t.genres)} {t.description}")[1])
-    return [w for w in words if re.search(rf"\b{re.escape(w[:-1] if len(w) > 4 else w)}", haystack)]
+    # Each word once, and no pronoun: "mentions panther, husband", not "mentions her, husband, her".
+    return [w for w in dict.fromkeys(words) if w not in PRONOUNS
+            and re.search(rf"\b{re.escape(w[:-1] if len(w) > 4 else w)}", haystack)]
+
+
+PRONOUNS = frozenset({"her", "his", "him", "hers", "herself", "himself", "their", "them", "themselves", "who"})
 
 
 def _explain(reasons: list[str], matched: list[str], similarity: float) -> list[str]:
