@@ -49,6 +49,9 @@ GENRE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "heists": ("Crime",), "whodunits": ("Mystery",), "whodunnit": ("Mystery",), "caper": ("Crime",),
 }
 
+# Genre words, as one set: the film-noun checks run for many words of every query.
+GENRE_WORDS = frozenset(GENRE_SYNONYMS)
+
 # Sub-genres that also name where they come from, or that span several catalog genres (any of them).
 SUBGENRE_COUNTRIES: dict[str, tuple[str, ...]] = {"spaghetti western": ("Italy",), "spaghetti westerns": ("Italy",),
                                                   "giallo": ("Italy",), "gialli": ("Italy",)}
