@@ -66,9 +66,10 @@ class PeopleReader:
         w, people, cue = q.words[i], self.vocab.people, q.before(i)
         # An actor's surname only capitalised: "the best animated films" is not James Best, a "pool hall film" not
         # Philip Baker Hall. (Lower-case director surnames were read before, and "ozu movies" still is.)
-        director = people.surnames.get(w)
-        possessive = re.search(rf"\b{re.escape(q.original[i])}'s\b", self._text, re.IGNORECASE) is not None
-        lead = people.lead_surnames.get(w) if q.original[i][:1].isupper() or possessive else None
+        director, lead = people.surnames.get(w), people.lead_surnames.get(w)
+        if lead and not q.original[i][:1].isupper() and not re.search(
+                rf"\b{re.escape(q.original[i])}'s\b", self._text, re.IGNORECASE):  # "huppert's films" counts
+            lead = None
         if cue in DIRECTOR_CUES:
             return director or self._close_surname(q, i, out), "director"
         if cue in CAST_CUES | {"or"}:

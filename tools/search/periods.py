@@ -211,24 +211,32 @@ class PeriodReader:
         cue, cue2 = q.before(i), " ".join(w for w in (q.before(i, 2), q.before(i)) if w)
         negated = q.negated(i)  # "no longer than 90 minutes", "nothing over two hours"
         negated_more = ("more than", "longer than") if negated else ()
-        if cue in ("under", "below", "within", "max", "maximum") or (negated and cue in ("over", "above")) or cue2 in (
-                "less than", "shorter than", "at most", "no more", "up to", *negated_more):
+        if cue in AT_MOST_CUES or (negated and cue in AT_LEAST_CUES) or cue2 in (*AT_MOST_PHRASES, *negated_more):
             strict = cue in ("under", "below") or cue2 in ("less than", "shorter than")
             out["runtime_max"] = value - (1 if strict else 0)
-        elif cue in ("over", "above") or cue2 in ("more than", "longer than", "at least"):
-            out["runtime_min"] = value + (1 if cue in ("over", "above") or "than" in cue2 else 0)
+        elif cue in AT_LEAST_CUES or cue2 in AT_LEAST_PHRASES:
+            out["runtime_min"] = value + (1 if cue in AT_LEAST_CUES or "than" in cue2 else 0)
             out.pop("runtime_max", None)
-        elif cue in ("around", "about", "roughly", "approximately"):
+        elif cue in AROUND_CUES:
             out["runtime_min"], out["runtime_max"] = value - 15, value + 15
         else:
             out["runtime_min"], out["runtime_max"] = value - 10, value + 10
             self._bare_runtime.append(" ".join(q.original[i:i + length]))
-        two_word_cue = cue2 in ("less than", "shorter than", "at most", "no more", "up to", "more than",
-                                "longer than", "at least")
-        if two_word_cue:
+        if cue2 in (*AT_MOST_PHRASES, *AT_LEAST_PHRASES):
             q.consume(i - 2, 2)
         elif cue in RUNTIME_CUES:  # not "highly rated 90 minute thrillers": "rated" is no runtime cue
             q.consume(i - 1)
+
+
+# Cue words before a duration: one ("under 90 minutes") or two ("no longer than 90 minutes").
+AT_MOST_CUES = ("under", "below", "within", "max", "maximum")
+AT_LEAST_CUES = ("over", "above")
+AROUND_CUES = ("around", "about", "roughly", "approximately")
+AT_MOST_PHRASES = ("less than", "shorter than", "at most", "no more", "up to")
+AT_LEAST_PHRASES = ("more than", "longer than", "at least")
+# Every single word before a duration that belongs to it, so it is consumed with it.
+RUNTIME_CUES = frozenset({*AT_MOST_CUES, *AT_LEAST_CUES, *AROUND_CUES, "than", "most", "least", "to", "only", "just",
+                          "exactly"})
 
 
 # What a viewer calls the film itself: "a 70s disney comedy", "old black and white spy film", "an 80s movie".
@@ -239,8 +247,6 @@ FILM_WORDS = frozenset({"movie", "movies", "film", "films", "flick", "picture", 
 FILM_WORD_WINDOW = 5
 
 
-RUNTIME_CUES = frozenset({"under", "below", "within", "max", "maximum", "over", "above", "around", "about",
-                          "roughly", "approximately", "than", "most", "least", "to", "only", "just", "exactly"})
 OR_LATER = frozenset({"or later", "or after", "or newer", "and later", "and after", "and newer", "and up"})
 OR_EARLIER = frozenset({"or earlier", "or before", "or older", "and earlier", "and before", "and older"})
 COMPARATIVES = {"newer": "after", "later": "after", "younger": "after", "older": "before", "earlier": "before"}
